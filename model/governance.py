@@ -1,0 +1,248 @@
+"""The model class of govsim: a community under the "one core, multiple subjects" system.
+
+Core objects: ``GovernanceModel`` (a ``mesa.Model``) and ``ArrayDataCollector`` (Mesa's
+DataCollector, reading agent-type data from the population arrays in bulk).
+
+The model wires the population (model/population.py), the community graph
+(model/network.py, Mesa ``discrete_space.Network`` at ``model.grid``), the five
+innovations (model/mechanisms/), the participation rule (model/decision/), the
+issues (model/issues.py) and the metrics (model/metrics.py). It never touches
+files, the CLI or plots. docs/ODD.md describes every rule it runs.
+
+``model.settings`` is the govsim ``Scenario`` (``model.scenario`` is Mesa's own).
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+import mesa
+import numpy as np
+from mesa.discrete_space import Network
+
+from model import issues, submodels
+from model.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident
+from model.decision import build_rule
+from model.mechanisms import build_mechanisms
+from model.metrics import METRICS, compute_metrics, scorecard
+from model.network import TieEditor, build_graph
+from model.population import build_population
+from model.scenario import Scenario
+from model.submodels import StepState
+
+__all__ = ["RESIDENT_REPORTERS", "UNIT_REPORTERS", "ArrayDataCollector", "GovernanceModel"]
+
+#: Agent-type reporters: column name -> agent attribute (all array-backed).
+RESIDENT_REPORTERS = {
+    name: name
+    for name in (
+        "participating",
+        "mobilised",
+        "disposition",
+        "efficacy",
+        "trust",
+        "satisfaction",
+        "points",
+        "opinion",
+        "party_member",
+        "block",
+    )
+}
+UNIT_REPORTERS = {
+    name: name
+    for name in (
+        "commitment",
+        "contribution",
+        "resources",
+        "in_committee",
+        "chair",
+        "assessment_score",
+        "block",
+    )
+}
+
+
+def _metric(model: GovernanceModel, name: str) -> float:
+    return model.current_metrics[name]
+
+
+class ArrayDataCollector(mesa.DataCollector):
+    """Mesa's DataCollector, with agent-type reporters read from the arrays in bulk.
+
+    Agent-type reporters given as attribute names of array-backed attributes are read
+    with one fancy-indexing per column instead of one Python call per agent; the
+    records and DataFrames are exactly those of ``mesa.DataCollector``. Agent-type
+    records are taken every ``agent_interval`` collections (0: never).
+    """
+
+    def __init__(self, *args: Any, agent_interval: int = 1, **kwargs: Any) -> None:
+        self._columns: dict[type, dict[str, str]] = {}
+        self.agent_interval = agent_interval
+        self._collections = 0
+        super().__init__(*args, **kwargs)
+
+    def _new_agenttype_reporter(self, agent_type: type, name: str, reporter: Any) -> None:
+        if isinstance(reporter, str):
+            self._columns.setdefault(agent_type, {})[name] = reporter
+        super()._new_agenttype_reporter(agent_type, name, reporter)
+
+    def _record_agenttype(self, model: GovernanceModel, agent_type: type) -> Any:
+        columns = self._columns.get(agent_type, {})
+        if len(columns) != len(self.agenttype_reporters[agent_type]):
+            return super()._record_agenttype(model, agent_type)
+        agents = model.agents_by_type.get(agent_type)
+        if not agents:
+            return iter(())
+        ids = [agent.unique_id for agent in agents]
+        index = np.fromiter((agent.index for agent in agents), dtype=np.int64, count=len(ids))
+        table = getattr(model.population, agent_type.table)
+        values = [getattr(table, attribute)[index].tolist() for attribute in columns.values()]
+        return zip([model.time] * len(ids), ids, *values, strict=True)
+
+    def collect(self, model: GovernanceModel) -> None:
+        """Collect model reporters every time, agent-type reporters every few times."""
+        take_agents = self.agent_interval and self._collections % self.agent_interval == 0
+        self._collections += 1
+        if take_agents:
+            super().collect(model)
+            return
+        saved, self.agenttype_reporters = self.agenttype_reporters, {}
+        try:
+            super().collect(model)
+        finally:
+            self.agenttype_reporters = saved
+
+
+class GovernanceModel(mesa.Model):
+    """A community governed under the "one core, multiple subjects" system.
+
+    Args:
+        scenario: the validated scenario (default: ``Scenario()``, the full
+            one-core-multiple configuration).
+        rng: seed or numpy Generator; default ``scenario.seed``. All randomness of a
+            run comes from ``self.rng``, so a seed fixes the run.
+        agent_interval: take agent-type records every this many steps (0: never;
+            sweeps and the CLI only need the model metrics).
+
+    Attributes:
+        settings: the scenario. population: the agent state arrays and tie matrices.
+        grid: Mesa ``Network`` over the community graph (``grid.G``).
+        issues: the issue book. mechanisms: the enabled innovations by name.
+        rule: the participation decision rule. datacollector: the metrics, per step.
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario | None = None,
+        *,
+        rng: int | np.random.Generator | None = None,
+        agent_interval: int = 1,
+    ) -> None:
+        settings = scenario if scenario is not None else Scenario()
+        super().__init__(rng=settings.seed if rng is None else rng)
+        self.settings = settings
+        self.population = build_population(settings, self.rng)
+        self.issues = issues.IssueBook()
+        self.step_state = self._fresh_state()
+        self.ties = TieEditor(self)
+        self.mechanisms = build_mechanisms(self)
+        self.rule = build_rule(settings.decision)
+        for mechanism in self.mechanisms.values():
+            mechanism.setup(self)
+        self.rule.setup(self)
+        self.grid = Network(build_graph(self.population), layout=None, random=self.random)
+        self._create_agents()
+        self._metric_cache: dict[str, float] = {}
+        self.current_metrics = compute_metrics(self, self._metric_cache)
+        self.datacollector = ArrayDataCollector(
+            model_reporters={name: partial(_metric, name=name) for name in METRICS},
+            agenttype_reporters={
+                Resident: RESIDENT_REPORTERS,
+                **{cls: UNIT_REPORTERS for cls in AGENT_CLASSES.values()},
+            },
+            agent_interval=agent_interval,
+        )
+        self.datacollector.collect(self)
+
+    # ---- construction --------------------------------------------------------------
+
+    def _fresh_state(self) -> StepState:
+        p = self.population
+        return StepState.empty(p.n_residents, p.n_units, p.n_communities)
+
+    def _create_agents(self) -> None:
+        p = self.population
+        grid = self.grid
+        for index in range(p.n_residents):
+            Resident(self, index, grid[index])
+        for community in range(p.n_communities):
+            PartyOrganisation(self, community, grid[int(p.core_node(community))])
+        for unit, kind in enumerate(p.units.kind.tolist()):
+            AGENT_CLASSES[kind](self, unit, grid[int(p.unit_node(unit))])
+
+    # ---- time ------------------------------------------------------------------------
+
+    @property
+    def week(self) -> int:
+        """The current week (0 before the first step)."""
+        return int(self.time)
+
+    def step(self) -> None:
+        """One week: the eleven steps of the schedule (docs/ODD.md, section 3)."""
+        residents = self.population.residents
+        residents.participated_last[:] = residents.participating
+        self.step_state = state = self._fresh_state()
+        hooks = list(self.mechanisms.values())
+        issues.arrive(self)  # 1
+        submodels.administer(self)  # 2
+        state.unit_reach[:] = submodels.base_unit_reach(self)  # 3
+        for mechanism in hooks:
+            mechanism.mobilise(self)
+        submodels.mobilise(self)
+        state.neighbour_share = submodels.neighbour_share(self, residents.participated_last)
+        for mechanism in hooks:  # 4
+            mechanism.utility(self)
+        self._take_part(self.rule.decide(self))
+        submodels.contribute(self)  # 5
+        for mechanism in hooks:
+            mechanism.contribute(self)
+        for mechanism in hooks:  # 6
+            mechanism.meet(self)
+        state.ledger = issues.resolve(self)  # 7
+        submodels.drift_commitment(self)  # 8
+        for mechanism in hooks:
+            mechanism.assess(self)
+        submodels.update_ties(self)  # 9
+        for mechanism in hooks:
+            mechanism.connect(self)
+        submodels.update_wellbeing(self)  # 10
+        self.current_metrics = compute_metrics(self, self._metric_cache)  # 11
+        self.datacollector.collect(self)
+
+    def _take_part(self, taking_part: np.ndarray) -> None:
+        residents = self.population.residents
+        residents.participating[:] = taking_part
+        residents.last_participation[taking_part] = self.week
+        residents.participations += taking_part
+
+    def run(self, steps: int | None = None) -> GovernanceModel:
+        """Run ``steps`` weeks (default ``settings.steps``) with Mesa's ``run_for``."""
+        self.run_for(self.settings.steps if steps is None else steps)
+        return self
+
+    # ---- results ---------------------------------------------------------------------
+
+    def metrics_frame(self):
+        """The per-step metrics as a DataFrame indexed by step (0 = initial state)."""
+        frame = self.datacollector.get_model_vars_dataframe()
+        frame.index.name = "step"
+        return frame
+
+    def scorecard(self) -> dict[str, float]:
+        """The five-objectives scorecard of the run so far (model/metrics.py)."""
+        return scorecard(self)
+
+    def agents_of(self, kind: type[GovernanceAgent]) -> mesa.agent.AgentSet:
+        """The AgentSet of one agent class."""
+        return self.agents_by_type[kind]

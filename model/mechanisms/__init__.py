@@ -1,0 +1,50 @@
+"""The five innovations of the "one core, multiple subjects" system, one module each.
+
+Core objects: ``Mechanism`` (the interface, model/mechanisms/base.py) and the five
+mechanisms, built by ``build_mechanisms`` for the enabled ones, in the fixed order
+of ``model.scenario.MECHANISM_NAMES``.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from model.mechanisms.base import Mechanism
+from model.mechanisms.deliberation import Deliberation
+from model.mechanisms.integral_scoring import IntegralScoring
+from model.mechanisms.interconnection import Interconnection
+from model.mechanisms.joint_committee import JointCommittee
+from model.mechanisms.rotation import Rotation
+from model.scenario import MECHANISM_NAMES
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+__all__ = [
+    "MECHANISMS",
+    "Deliberation",
+    "IntegralScoring",
+    "Interconnection",
+    "JointCommittee",
+    "Mechanism",
+    "Rotation",
+    "build_mechanisms",
+]
+
+MECHANISMS: dict[str, type[Mechanism]] = {
+    "joint_committee": JointCommittee,
+    "interconnection": Interconnection,
+    "deliberation": Deliberation,
+    "rotation": Rotation,
+    "integral_scoring": IntegralScoring,
+}
+
+
+def build_mechanisms(model: GovernanceModel) -> dict[str, Mechanism]:
+    """The enabled mechanisms of the model's scenario, in schedule order."""
+    settings = model.settings.mechanisms
+    return {
+        name: MECHANISMS[name](getattr(settings, name), model)
+        for name in MECHANISM_NAMES
+        if getattr(settings, name).enabled
+    }

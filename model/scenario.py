@@ -1,0 +1,880 @@
+"""Scenario: every parameter of a govsim run, typed, validated and frozen.
+
+Core objects: ``Scenario`` (the pydantic model of a scenario file), ``ScenarioError``
+(the one error every bad input becomes), ``load_scenario`` (YAML with ``extends``).
+
+A scenario is plain data. ``Scenario()`` with no arguments is the full
+"one core, multiple subjects" configuration of Xingning District: all five
+innovations on, with illustrative (not calibrated) defaults. Every default lives
+here and nowhere else; docs/ODD.md lists them with their sources.
+
+Vocabulary (EMA Workbench): mechanisms are *levers* (policy choices), frictions
+and population are *uncertainties* (conditions), metrics are *outcomes*.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "MECHANISM_NAMES",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+    "scenario_json_schema",
+]
+
+MECHANISM_NAMES = (
+    "joint_committee",
+    "interconnection",
+    "deliberation",
+    "rotation",
+    "integral_scoring",
+)
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegative = Annotated[float, Field(ge=0.0)]
+
+
+class ScenarioError(ValueError):
+    """A scenario (file, document, override) that cannot be used, with a readable message.
+
+    The message is one paragraph: where (file, line, dotted field path), the bad
+    value, and what is allowed. The CLI prints it and exits with code 2.
+    """
+
+    def __init__(self, message: str, *, source: str | None = None) -> None:
+        self.source = source
+        super().__init__(f"{source}: {message}" if source else message)
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+
+# --------------------------------------------------------------------------- population
+
+
+class UnitKind(Section):
+    """One kind of co-construction unit (stationed unit, enterprise, social organisation)."""
+
+    count: int = Field(ge=0, le=100_000, description="Units of this kind per community.")
+    resources: NonNegative = Field(
+        description="Resources a unit could put into community affairs per week at full "
+        "commitment (resource units; 1 unit ~ one volunteer-day or its cost)."
+    )
+    commitment: Share = Field(
+        description="Mean initial commitment (0..1): share of its "
+        "resources a unit actually contributes."
+    )
+    branch_share: Share = Field(
+        description="Share of these units that have a party branch "
+        "(and so can join the joint party committee)."
+    )
+    ties: NonNegative = Field(
+        description="Mean number of residents tied to one unit (employees, members, clients)."
+    )
+    reach: Share = Field(
+        0.0,
+        description="Weekly probability that the unit, at full commitment, reaches a "
+        "resident tied to it on its own (social organisations mobilise their members).",
+    )
+
+
+def _stationed() -> UnitKind:
+    return UnitKind(count=7, resources=4.0, commitment=0.45, branch_share=0.9, ties=30)
+
+
+def _enterprise() -> UnitKind:
+    return UnitKind(count=6, resources=5.0, commitment=0.3, branch_share=0.35, ties=20)
+
+
+def _social() -> UnitKind:
+    return UnitKind(count=4, resources=2.0, commitment=0.6, branch_share=0.5, ties=40, reach=0.3)
+
+
+class Units(Section):
+    """The co-construction units of each community, by kind."""
+
+    stationed_unit: UnitKind = Field(
+        default_factory=_stationed,
+        description="Stationed organs and public institutions (police station, school, clinic).",
+    )
+    enterprise: UnitKind = Field(default_factory=_enterprise, description="Enterprises.")
+    social_organisation: UnitKind = Field(
+        default_factory=_social, description="Social organisations (volunteer groups, NGOs)."
+    )
+
+
+class Core(Section):
+    """The community party organisation (the core): one per community."""
+
+    capacity: NonNegative = Field(
+        40.0, description="Staff capacity per week (capacity units, ~ staff half-days)."
+    )
+    reach: Share = Field(
+        0.35,
+        description="Weekly probability that the core, with all its capacity free, reaches "
+        "a resident it is tied to (a party member).",
+    )
+    outreach: Share = Field(
+        0.04,
+        description="Weekly probability that the core, with all its capacity free, reaches "
+        "any other resident (door-to-door, notices).",
+    )
+
+
+class Traits(Section):
+    """Distributions of resident traits (Beta with the given mean and `heterogeneity`)."""
+
+    disposition_mean: Share = Field(0.35, description="Mean civic disposition (0..1).")
+    availability_mean: Share = Field(0.6, description="Mean share of time available (0..1).")
+    efficacy_mean: Share = Field(0.3, description="Mean initial political efficacy (0..1).")
+    satisfaction_mean: Share = Field(0.5, description="Mean initial satisfaction (0..1).")
+    opinion_low: Share = Field(0.0, description="Initial opinions are uniform on [low, high].")
+    opinion_high: Share = Field(1.0, description="Initial opinions are uniform on [low, high].")
+    heterogeneity: float = Field(
+        8.0,
+        gt=0.0,
+        le=1000.0,
+        description="Beta concentration a+b: larger means residents are more alike.",
+    )
+    party_disposition_bonus: Share = Field(
+        0.15, description="Added to the disposition of party members (capped at 1)."
+    )
+
+    @model_validator(mode="after")
+    def _opinion_range(self) -> Traits:
+        if self.opinion_low > self.opinion_high:
+            raise ValueError("opinion_low must not exceed opinion_high")
+        return self
+
+
+class Population(Section):
+    """Who lives in the community and which organisations serve it."""
+
+    residents: int = Field(
+        2000,
+        ge=2,
+        le=5_000_000,
+        description="Resident households (agents) in the whole scenario, split evenly over "
+        "communities.",
+    )
+    communities: int = Field(
+        1, ge=1, le=10_000, description="Communities, each with its own core and units."
+    )
+    block_size: int = Field(
+        50, ge=1, le=100_000, description="Households per block (building or compound)."
+    )
+    party_member_share: Share = Field(
+        0.1, description="Share of households with a party member (tied to the core)."
+    )
+    volunteer_effort: NonNegative = Field(
+        0.1, description="Resources one participating resident contributes per week."
+    )
+    traits: Traits = Field(default_factory=Traits)
+    core: Core = Field(default_factory=Core)
+    units: Units = Field(default_factory=Units)
+
+
+# --------------------------------------------------------------------------- network
+
+
+class TieDynamics(Section):
+    """How ties change every week (always on; see docs/ODD.md, submodel 'ties')."""
+
+    reinforcement: Share = Field(
+        0.02, description="Co-participation: w <- w + reinforcement * (1 - w) when both took part."
+    )
+    decay: Share = Field(0.004, description="Unused ties: w <- w * (1 - decay) per week.")
+    floor: Share = Field(0.05, description="Ties weaker than this are dropped.")
+
+
+class Network(Section):
+    """The community graph."""
+
+    generator: Literal["community", "barabasi_albert", "random_regular", "ring", "complete"] = (
+        Field(
+            "community",
+            description="'community': blocks with within-block clustering plus cross-block "
+            "ties; the others are the classic graphs used for docking.",
+        )
+    )
+    mean_degree: float = Field(
+        6.0, ge=0.0, le=1000.0, description="Mean resident-resident ties per resident."
+    )
+    within_block_share: Share = Field(
+        0.75, description="'community' generator: share of a resident's ties inside its block."
+    )
+    within_community_share: Share = Field(
+        0.97, description="Share of cross-block ties that stay inside the community."
+    )
+    unit_local_share: Share = Field(
+        0.5, description="Share of a unit's resident ties drawn from its own block."
+    )
+    ties: TieDynamics = Field(default_factory=TieDynamics)
+
+
+# --------------------------------------------------------------------------- decision
+
+
+class LogitWeights(Section):
+    """Weights of the logit participation rule (docs/ODD.md, "participation").
+
+    Civic voluntarism: resources, engagement, recruitment (Verba, Schlozman & Brady 1995).
+    """
+
+    intercept: float = Field(-3.4, ge=-50, le=50)
+    disposition: float = Field(2.0, ge=-50, le=50)
+    efficacy: float = Field(1.5, ge=-50, le=50)
+    trust: float = Field(0.8, ge=-50, le=50)
+    neighbours: float = Field(
+        1.5,
+        ge=-50,
+        le=50,
+        description="Weight of the tie-weighted share of neighbours who took part last week.",
+    )
+    mobilised: float = Field(1.4, ge=-50, le=50, description="Weight of having been asked.")
+    incentive: float = Field(0.4, ge=-50, le=50, description="Weight of the points incentive.")
+    time_cost: float = Field(1.0, ge=-50, le=50, description="Weight of (1 - availability).")
+
+
+class Decision(Section):
+    """How residents decide to take part. One interface, three rules."""
+
+    rule: Literal["logit", "threshold", "imitation"] = Field(
+        "logit",
+        description="'logit' (default), 'threshold' (Granovetter 1978), 'imitation' "
+        "(networked public goods game, Santos, Santos & Pacheco 2008).",
+    )
+    weights: LogitWeights = Field(default_factory=LogitWeights)
+    threshold_scope: Literal["population", "neighbours"] = Field(
+        "population", description="threshold rule: whose participation a resident watches."
+    )
+    threshold_mean: Share = Field(0.25, description="threshold rule: mean threshold (share).")
+    threshold_sd: float = Field(
+        0.1, ge=0.0, le=1.0, description="threshold rule: sd (normal, clipped to 0..1)."
+    )
+    thresholds: list[Share] | None = Field(
+        None,
+        description="threshold rule: one threshold per resident, as shares of the "
+        "population (0..1); overrides mean and sd.",
+    )
+    initial_participants: Share = Field(
+        0.5,
+        description="threshold and imitation rules: share taking part at step 0 for "
+        "imitation; threshold rule starts from nobody unless thresholds of 0 exist.",
+    )
+    enhancement: float = Field(
+        3.0, ge=0.0, le=1000.0, description="imitation rule: enhancement factor r."
+    )
+    cost: Literal["per_game", "per_individual"] = Field(
+        "per_game",
+        description="imitation rule: a cooperator pays c per game, or c in total "
+        "split over its games.",
+    )
+
+
+# --------------------------------------------------------------------------- issues
+
+
+class Issues(Section):
+    """Community issues (public affairs): model state, not agents."""
+
+    rate: NonNegative = Field(4.0, description="New issues per 1,000 residents per week (Poisson).")
+    mean_cost: float = Field(8.0, gt=0.0, description="Mean resources an issue needs (Gamma).")
+    cost_shape: float = Field(2.0, gt=0.0, description="Gamma shape of issue costs.")
+    decision_share: Share = Field(
+        0.4,
+        description="Share of issues that need a collective decision before they can be "
+        "resolved (disputes, allocations) rather than only resources (repairs).",
+    )
+    patience: int = Field(
+        4,
+        ge=1,
+        le=10_000,
+        description="Weeks after which an open issue lowers the "
+        "satisfaction of the residents it affects.",
+    )
+    handling_cost: NonNegative = Field(
+        0.5, description="Core capacity needed to route one issue to the budget or the pool."
+    )
+    admin_decision_cost: NonNegative = Field(
+        1.0, description="Core capacity needed to decide one issue administratively."
+    )
+    admin_decision_wait: int = Field(
+        6,
+        ge=0,
+        le=10_000,
+        description="With deliberation on: weeks the core waits for a "
+        "meeting before deciding an issue administratively.",
+    )
+    admin_legitimacy: Share = Field(
+        0.5,
+        description="Satisfaction gain of resolving an administratively decided issue, "
+        "relative to a deliberated one (1 = same).",
+    )
+
+
+# --------------------------------------------------------------------------- mechanisms
+
+
+class Mechanism(Section):
+    """Common to the five innovations."""
+
+    enabled: bool = Field(True, description="Switch the innovation on or off.")
+
+
+class JointCommittee(Mechanism):
+    """社区大党委: the joint party committee."""
+
+    pool_share: Share = Field(
+        0.5, description="Share of a member's contribution pooled for the whole community."
+    )
+    routing_efficiency: float = Field(
+        1.3,
+        ge=0.0,
+        le=10.0,
+        description="Pooled resources routed to the member best placed "
+        "to solve an issue go this many times further.",
+    )
+    mobilisation: Share = Field(
+        0.15, description="Weekly probability that a member unit reaches a resident tied to it."
+    )
+
+
+class Interconnection(Mechanism):
+    """互联互动: periodic joint activities across blocks and kinds."""
+
+    interval: int = Field(4, ge=1, le=10_000, description="Weeks between joint activities.")
+    appeal: float = Field(
+        0.6, ge=0.0, le=20.0, description="Added to the participation utility in activity weeks."
+    )
+    new_ties: NonNegative = Field(
+        0.05,
+        description="Mean new ties each participant forms with other participants at an "
+        "activity (Poisson).",
+    )
+    unit_tie_probability: Share = Field(
+        0.05, description="Probability that a participant forms a tie to a hosting unit."
+    )
+
+
+class Deliberation(Mechanism):
+    """议事协商: consultation meetings with bounded-confidence opinion exchange."""
+
+    interval: int = Field(
+        4, ge=0, le=10_000, description="Weeks between meetings (0: no meetings)."
+    )
+    meeting_size: int = Field(
+        60, ge=2, le=10_000_000, description="Most residents attending one meeting."
+    )
+    agenda_size: int = Field(15, ge=1, le=10_000, description="Issues on one meeting's agenda.")
+    rounds: int = Field(
+        12,
+        ge=0,
+        le=1000,
+        description="Rounds of pairwise exchange in a meeting (each attendee "
+        "meets about one other per round).",
+    )
+    confidence: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Deffuant confidence bound d: two opinions interact "
+        "when they differ by less than d.",
+    )
+    convergence: float = Field(
+        0.3, ge=0.0, le=0.5, description="Deffuant convergence mu: each moves mu of the gap."
+    )
+    consensus_band: Share = Field(
+        0.15, description="Attendees within this distance of the median opinion agree."
+    )
+    majority: Share = Field(
+        0.5,
+        description="Share of attendees who must agree (simple "
+        "majority, as in the 2015 national opinion on consultation).",
+    )
+    efficacy_gain: Share = Field(
+        0.15, description="Efficacy gain of an attendee when a meeting decides: e += g (1 - e)."
+    )
+    pairs_per_step: int = Field(
+        0,
+        ge=0,
+        le=100_000_000,
+        description="Informal pairwise exchanges per week between "
+        "random residents (0 in governance scenarios; the Deffuant docking uses it).",
+    )
+    pairing: Literal["random", "ties"] = Field(
+        "random",
+        description="Informal exchanges pair random residents (complete mixing) or tied residents.",
+    )
+
+
+class Rotation(Mechanism):
+    """共建单位轮值: co-construction units take turns as chair."""
+
+    term: int = Field(13, ge=1, le=10_000, description="Weeks a chair serves (a quarter).")
+    chair_boost: Share = Field(
+        0.08, description="Weekly commitment gain of the chair: c += boost (1 - c)."
+    )
+    retention: Share = Field(
+        0.5, description="Share of the commitment gained as chair kept after the term."
+    )
+    extra_resources: float = Field(
+        0.5,
+        ge=0.0,
+        le=100.0,
+        description="Chair contributes this much more than its usual "
+        "share (fraction of its resources).",
+    )
+    mobilisation: Share = Field(
+        0.25, description="Weekly probability that the chair reaches a resident tied to it."
+    )
+
+
+class IntegralScoring(Mechanism):
+    """积分制: points for residents, assessment for units."""
+
+    points_per_participation: NonNegative = Field(
+        10.0, description="Points per week of taking part (~1 yuan per point)."
+    )
+    redemption_threshold: float = Field(
+        50.0, gt=0.0, description="Points redeemed at a time at a partner enterprise."
+    )
+    partner_share: Share = Field(0.5, description="Share of enterprises that redeem points.")
+    unredeemable_value: Share = Field(
+        0.3, description="Incentive left when no enterprise redeems points (symbolic value)."
+    )
+    crowding_out: Share = Field(
+        0.1,
+        description="Share of the disposition term lost by residents who have redeemed "
+        "points (motivation crowding; Frey & Jegen 2001).",
+    )
+    assessment_interval: int = Field(
+        13, ge=1, le=10_000, description="Weeks between unit assessments."
+    )
+    assessment_gain: Share = Field(
+        0.1,
+        description="Commitment gain of the top-ranked unit at an assessment: "
+        "c += gain * percentile * (1 - c).",
+    )
+
+
+class Mechanisms(Section):
+    """The five innovations of the thesis, each a lever."""
+
+    joint_committee: JointCommittee = Field(default_factory=JointCommittee)
+    interconnection: Interconnection = Field(default_factory=Interconnection)
+    deliberation: Deliberation = Field(default_factory=Deliberation)
+    rotation: Rotation = Field(default_factory=Rotation)
+    integral_scoring: IntegralScoring = Field(default_factory=IntegralScoring)
+
+
+# --------------------------------------------------------------------------- frictions
+
+
+class Linkage(Section):
+    """Three-level linkage (district-street-community): escalation of old issues."""
+
+    escalation_age: int = Field(
+        8, ge=1, le=10_000, description="Weeks after which an open issue is escalated."
+    )
+    answer_probability: Share = Field(
+        0.5, description="Probability that the street answers (resolves) an escalated issue."
+    )
+    response_delay: int = Field(4, ge=0, le=10_000, description="Weeks until it answers.")
+
+
+class Cohesion(Section):
+    """Initial cohesion of the multiple subjects."""
+
+    initial_trust: Share = Field(0.4, description="Mean initial trust (0..1).")
+    initial_tie_weight: Share = Field(0.3, description="Strength of every initial tie (0..1).")
+
+
+class Frictions(Section):
+    """The four problems the thesis names, as conditions a scenario sets."""
+
+    admin_burden: Share = Field(
+        0.5,
+        description="Share of the core's capacity taken by top-down administrative tasks "
+        "(over-administration).",
+    )
+    budget: NonNegative = Field(
+        20.0, description="Community budget per week (resource units; resource guarantee)."
+    )
+    linkage: Linkage = Field(default_factory=Linkage)
+    cohesion: Cohesion = Field(default_factory=Cohesion)
+
+
+# --------------------------------------------------------------------------- dynamics
+
+
+class Dynamics(Section):
+    """Rates of the slow variables (satisfaction, trust, efficacy, commitment)."""
+
+    satisfaction_gain: Share = Field(
+        0.08,
+        description="Per legitimacy-weighted issue resolved in one's block: s += gain (1 - s).",
+    )
+    satisfaction_loss: Share = Field(
+        0.01, description="Per overdue or unanswered issue in one's block: s -= loss s."
+    )
+    satisfaction_adaptation: Share = Field(
+        0.02,
+        description="Satisfaction relaxes toward its initial value at this rate "
+        "(expectations adapt to performance).",
+    )
+    trust_rate: Share = Field(0.02, description="Trust moves toward satisfaction at this rate.")
+    social_trust_gain: Share = Field(
+        0.01, description="Trust gain from taking part alongside one's neighbours."
+    )
+    efficacy_gain: Share = Field(
+        0.01, description="Efficacy gain of a participant when an issue of its block is resolved."
+    )
+    efficacy_decay: Share = Field(
+        0.01, description="Efficacy relaxes toward its initial value at this rate."
+    )
+    commitment_drift: Share = Field(
+        0.006, description="Weekly free-riding drift: c -= drift c for every unit."
+    )
+    active_window: int = Field(
+        4, ge=1, le=10_000, description="Weeks a resident counts as a recent participant."
+    )
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(Section):
+    """A complete, validated govsim scenario (see scenarios/README.md for every key)."""
+
+    name: str = Field(
+        "one_core_multiple",
+        min_length=1,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_.\-]+$",
+        description="Scenario name; also the default results folder.",
+    )
+    description: str = Field("", max_length=20_000)
+    seed: int = Field(20190601, ge=0, le=2**63 - 1, description="Root seed of the scenario.")
+    steps: int = Field(104, ge=1, le=1_000_000, description="Weeks to simulate.")
+    replications: int = Field(10, ge=1, le=100_000, description="Independent replicates.")
+    population: Population = Field(default_factory=Population)
+    network: Network = Field(default_factory=Network)
+    decision: Decision = Field(default_factory=Decision)
+    issues: Issues = Field(default_factory=Issues)
+    mechanisms: Mechanisms = Field(default_factory=Mechanisms)
+    frictions: Frictions = Field(default_factory=Frictions)
+    dynamics: Dynamics = Field(default_factory=Dynamics)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scenario:
+        thresholds = self.decision.thresholds
+        if thresholds is not None and len(thresholds) != self.population.residents:
+            raise ValueError(
+                f"decision.thresholds has {len(thresholds)} values but population.residents "
+                f"is {self.population.residents}: give one threshold per resident"
+            )
+        if self.population.residents < self.population.communities * 2:
+            raise ValueError("population.residents must be at least 2 per community")
+        return self
+
+    # ---- convenience ------------------------------------------------------------
+
+    def enabled(self, mechanism: str) -> bool:
+        """Whether the named innovation is switched on."""
+        return bool(getattr(self.mechanisms, mechanism).enabled)
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> Scenario:
+        """Return a new validated scenario with values replaced by dotted path.
+
+        Args:
+            overrides: ``{"frictions.admin_burden": 0.2, "mechanisms.rotation.enabled": False}``.
+
+        Raises:
+            ScenarioError: a path that does not exist, or a value that is not allowed.
+        """
+        document = self.model_dump(mode="json")
+        for path, value in overrides.items():
+            set_dotted(document, path, value)
+        return validate_document(document)
+
+    def to_yaml(self) -> str:
+        """The fully resolved scenario as YAML (what a manifest records)."""
+        return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def set_dotted(document: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``document[a][b][c] = value`` for ``path = "a.b.c"``, checking the path exists.
+
+    The path is checked against the schema (not the document), so keys that the
+    document leaves at their defaults can be set too.
+
+    Raises:
+        ScenarioError: the path names no field of the scenario schema.
+    """
+    parts = path.split(".")
+    model: type[BaseModel] | None = Scenario
+    node = document
+    for depth, key in enumerate(parts):
+        fields = model.model_fields if model is not None else {}
+        if key not in fields:
+            where = ".".join(parts[:depth]) or "the scenario"
+            allowed = ", ".join(sorted(fields)) or "nothing (it is a value, not a section)"
+            raise ScenarioError(
+                f"'{path}' is not a scenario field: {where} has no key '{key}'. "
+                f"Keys allowed there: {allowed}."
+            )
+        annotation = fields[key].annotation
+        is_section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+        if depth == len(parts) - 1:
+            node[key] = value
+            return
+        if not is_section:
+            raise ScenarioError(
+                f"'{path}' is not a scenario field: '{'.'.join(parts[: depth + 1])}' is a "
+                "value, not a section."
+            )
+        if not isinstance(node.get(key), dict):
+            node[key] = {}
+        node = node[key]
+        model = annotation
+
+
+def _format_location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in loc if part not in ("function-after",)) or "(top)"
+
+
+def format_validation_error(error: ValidationError, *, lines: dict[str, int] | None = None) -> str:
+    """One paragraph naming each bad field path, its value and what is allowed."""
+    problems = []
+    for item in error.errors(include_url=False):
+        path = _format_location(item["loc"])
+        where = f"field '{path}'"
+        if lines and path in lines:
+            where += f" (line {lines[path]})"
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            parent = path.rsplit(".", 1)[0] if "." in path else ""
+            allowed = _allowed_keys(parent)
+            message = f"unknown key; allowed keys here: {allowed}"
+            problems.append(f"{where}: {message}")
+            continue
+        value = item.get("input")
+        shown = json.dumps(value, default=str) if not isinstance(value, dict) else "a mapping"
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        problems.append(f"{where} = {shown}: {message}")
+    count = len(problems)
+    head = "invalid scenario" + (f" ({count} problems)" if count > 1 else "")
+    return f"{head}: " + "; ".join(problems) + "."
+
+
+def _allowed_keys(parent: str) -> str:
+    model: type[BaseModel] = Scenario
+    for key in [p for p in parent.split(".") if p]:
+        annotation = model.model_fields.get(key)
+        if annotation is None or not (
+            isinstance(annotation.annotation, type) and issubclass(annotation.annotation, BaseModel)
+        ):
+            return "(see govsim schema)"
+        model = annotation.annotation
+    return ", ".join(sorted(model.model_fields))
+
+
+def validate_document(
+    document: Any, *, source: str | None = None, lines: dict[str, int] | None = None
+) -> Scenario:
+    """Validate a plain mapping as a Scenario, turning every failure into ScenarioError."""
+    if not isinstance(document, Mapping):
+        kind = type(document).__name__
+        raise ScenarioError(
+            f"a scenario must be a mapping of keys to values, got {kind}. "
+            "Start from scenarios/one_core_multiple.yaml.",
+            source=source,
+        )
+    try:
+        return Scenario.model_validate(dict(document))
+    except ValidationError as error:
+        raise ScenarioError(format_validation_error(error, lines=lines), source=source) from None
+    except (TypeError, ValueError, RecursionError) as error:
+        raise ScenarioError(f"invalid scenario: {error}", source=source) from None
+
+
+def scenario_json_schema() -> dict[str, Any]:
+    """The JSON Schema of scenario files (for editors; printed by ``govsim schema``)."""
+    schema = Scenario.model_json_schema()
+    schema["properties"]["extends"] = {
+        "type": "string",
+        "description": "Path of a parent scenario file, relative to this file; this file's "
+        "keys win (deep merge).",
+    }
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "govsim scenario"
+    return schema
+
+
+# --------------------------------------------------------------------------- YAML files
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Safe YAML loader (no Python objects) that remembers the line of every key."""
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
+    mapping: dict[Any, Any] = {}
+    lines: dict[Any, int] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "mapping keys must be plain values", key_node.start_mark
+            )
+        if key in mapping:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}'", key_node.start_mark
+            )
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        lines[key] = key_node.start_mark.line + 1
+    return _Located(mapping, lines)
+
+
+class _Located(dict):
+    """A mapping that knows the YAML line of each of its keys."""
+
+    def __init__(self, data: dict[Any, Any], lines: dict[Any, int]) -> None:
+        super().__init__(data)
+        self.lines = lines
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _collect_lines(value: Any, prefix: str, out: dict[str, int]) -> None:
+    if isinstance(value, _Located):
+        for key, child in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            out.setdefault(path, value.lines.get(key, 0))
+            _collect_lines(child, path, out)
+
+
+def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """Read one YAML mapping safely; return it with the line of every dotted key."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError("file not found.", source=str(path)) from None
+    except IsADirectoryError:
+        raise ScenarioError("is a folder, not a scenario file.", source=str(path)) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioError(f"cannot be read: {error}.", source=str(path)) from None
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ScenarioError(
+            f"{where}YAML syntax error: {problem}. Fix the YAML (indentation, colons, quotes).",
+            source=str(path),
+        ) from None
+    except RecursionError:
+        raise ScenarioError("YAML nested too deeply.", source=str(path)) from None
+    if data is None:
+        data = _Located({}, {})
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            f"a scenario file must hold a mapping of keys to values, not a {type(data).__name__}.",
+            source=str(path),
+        )
+    lines: dict[str, int] = {}
+    _collect_lines(data, "", lines)
+    return _plain(data), lines
+
+
+def deep_merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str, Any]:
+    """Merge two scenario documents; the child's values win, mappings merge key by key."""
+    merged = copy.deepcopy(dict(parent))
+    for key, value in child.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
+
+
+def resolve_document(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict]:
+    """Read a scenario file and its ``extends`` ancestors into one merged document."""
+    path = Path(path)
+    resolved = path.resolve()
+    if resolved in _chain:
+        cycle = " -> ".join(str(p) for p in (*_chain, resolved))
+        raise ScenarioError(
+            f"'extends' cycle: {cycle}. A scenario cannot extend itself.", source=str(path)
+        )
+    document, lines = read_yaml(path)
+    parent_name = document.pop("extends", None)
+    if parent_name is None:
+        return document, lines
+    if not isinstance(parent_name, str) or not parent_name.strip():
+        raise ScenarioError(
+            f"'extends' (line {lines.get('extends', '?')}) must be the path of a parent "
+            f"scenario file, got {parent_name!r}.",
+            source=str(path),
+        )
+    parent_path = (path.parent / parent_name).resolve()
+    if not parent_path.is_file():
+        raise ScenarioError(
+            f"'extends' (line {lines.get('extends', '?')}) names '{parent_name}', which does "
+            f"not exist (looked for {parent_path}). The path is relative to this file.",
+            source=str(path),
+        )
+    parent_document, _ = resolve_document(parent_path, (*_chain, resolved))
+    return deep_merge(parent_document, document), lines
+
+
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+    """Load a scenario file: YAML, ``extends`` resolved, overrides applied, validated.
+
+    Args:
+        path: the scenario file.
+        overrides: values by dotted path, applied after ``extends`` (``--set`` on the CLI).
+
+    Returns:
+        The validated, frozen Scenario.
+
+    Raises:
+        ScenarioError: anything wrong with the file, its parents or the overrides; the
+            message names the file, the line where known, the field path, the value and
+            what is allowed.
+    """
+    path = Path(path)
+    document, lines = resolve_document(path)
+    for dotted, value in (overrides or {}).items():
+        try:
+            set_dotted(document, dotted, value)
+        except ScenarioError as error:
+            raise ScenarioError(f"--set {dotted}: {error}", source=str(path)) from None
+    return validate_document(document, source=str(path), lines=lines)

@@ -1,0 +1,259 @@
+"""Submodels that run every week whatever the scenario (the base community process).
+
+Core objects: ``StepState`` (scratch values of the current week, shared by the
+submodels, the mechanisms and the decision rule) and one function per base
+submodel, each named after its place in the schedule (docs/ODD.md, section 3):
+
+2. ``administer``: administrative tasks take their share of the core's capacity;
+3. ``mobilise``: the core and social organisations reach residents through ties;
+5. ``contribute``: units decide what to contribute;
+8. ``drift_commitment``: free-riding erodes unit commitment;
+9. ``update_ties``: ties are reinforced or decay, weak ties are dropped;
+10. ``update_wellbeing``: satisfaction, trust and efficacy update.
+
+The five innovations (model/mechanisms/) hook into these steps; the decision rule
+(model/decision/) is step 4; issues (model/issues.py) are steps 1 and 7.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.issues import BY_ADMINISTRATION, BY_STREET, OPEN, StepLedger
+from model.population import UNIT_KINDS
+
+if TYPE_CHECKING:
+    from model.governance import GovernanceModel
+
+__all__ = [
+    "StepState",
+    "administer",
+    "base_unit_reach",
+    "contribute",
+    "drift_commitment",
+    "mobilise",
+    "neighbour_share",
+    "update_ties",
+    "update_wellbeing",
+]
+
+
+@dataclass(eq=False)
+class StepState:
+    """Values computed during one week and read later in the same week.
+
+    Attributes:
+        free_share: per community, share of core capacity free of administrative tasks.
+        unit_reach: per unit, probability of reaching each tied resident this week.
+        core_reach: per community, probability of reaching each tied party member.
+        core_outreach: per community, probability of reaching any other resident.
+        neighbour_share: per resident, tie-weighted share of neighbours who took part
+            last week.
+        extra_utility: per resident, added to the participation utility (activities).
+        incentive: per resident, the points incentive (0..1).
+        disposition_factor: per resident, multiplier of the disposition term (crowding).
+        pooled: per unit, the part of its contribution pooled by the joint committee.
+        routing_efficiency: how much further pooled resources go.
+        meeting_attendees: residents who attended a deliberation meeting this week.
+        decided_at_meeting: residents whose meeting reached a decision this week.
+        activity_week: whether a joint activity (interconnection) takes place.
+        ledger: what happened to issues this week (from ``issues.resolve``).
+    """
+
+    free_share: np.ndarray
+    unit_reach: np.ndarray
+    core_reach: np.ndarray
+    core_outreach: np.ndarray
+    neighbour_share: np.ndarray
+    extra_utility: np.ndarray
+    incentive: np.ndarray
+    disposition_factor: np.ndarray
+    pooled: np.ndarray
+    routing_efficiency: float = 1.0
+    meeting_attendees: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    decided_at_meeting: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    activity_week: bool = False
+    ledger: StepLedger = field(default_factory=StepLedger)
+
+    @classmethod
+    def empty(cls, residents: int, units: int, communities: int) -> StepState:
+        """A fresh state for one week."""
+        return cls(
+            free_share=np.zeros(communities),
+            unit_reach=np.zeros(units),
+            core_reach=np.zeros(communities),
+            core_outreach=np.zeros(communities),
+            neighbour_share=np.zeros(residents),
+            extra_utility=np.zeros(residents),
+            incentive=np.zeros(residents),
+            disposition_factor=np.ones(residents),
+            pooled=np.zeros(units),
+        )
+
+
+def neighbour_share(model: GovernanceModel, participated: np.ndarray) -> np.ndarray:
+    """Tie-weighted share of each resident's neighbours in ``participated``.
+
+    Rule: n_i = sum_j w_ij a_j / sum_j w_ij (0 for residents without ties): one sparse
+    mat-vec over the resident tie matrix.
+    """
+    weighted = model.population.resident_ties @ participated.astype(np.float64)
+    strength = model.ties.strength
+    return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
+
+
+def administer(model: GovernanceModel) -> None:
+    """Step 2: top-down administrative tasks take their share of the core's capacity.
+
+    Rule: free_c = capacity_c * (1 - admin_burden); the share free, free_c / capacity_c,
+    scales how hard the core can mobilise; ``capacity_left`` is what remains this week
+    for handling issues and administrative decisions.
+    """
+    cores = model.population.cores
+    cores.free_capacity[:] = cores.capacity * (1.0 - cores.admin_share)
+    cores.capacity_left[:] = cores.free_capacity
+    state = model.step_state
+    state.free_share[:] = np.divide(
+        cores.free_capacity,
+        cores.capacity,
+        out=np.zeros_like(cores.capacity),
+        where=cores.capacity > 0,
+    )
+    core = model.settings.population.core
+    state.core_reach[:] = core.reach * state.free_share
+    state.core_outreach[:] = core.outreach * state.free_share
+
+
+def mobilise(model: GovernanceModel) -> None:
+    """Step 3: residents are reached (asked to take part) through their ties.
+
+    Rule: each source s reaches each resident tied to it independently with
+    probability p_s, so a resident is mobilised with probability
+    1 - prod_s (1 - p_s) = 1 - exp(sum_s log(1 - p_s)): one sparse mat-vec per kind of
+    source. Sources: the core (p = reach * free share) to party members, and
+    (p = outreach * free share) to everyone in its community; every unit with
+    ``unit_reach`` (social organisations: commitment * reach of its kind, plus what the
+    joint committee and the chair add, see the mechanisms).
+    """
+    population = model.population
+    state = model.step_state
+    residents = population.residents
+    log_miss = np.log1p(-np.minimum(state.core_outreach, 1 - 1e-12))[residents.community]
+    log_miss = log_miss + population.core_ties.T @ np.log1p(
+        -np.minimum(state.core_reach, 1 - 1e-12)
+    )
+    if population.n_units:
+        log_miss = log_miss + population.unit_ties.T @ np.log1p(
+            -np.minimum(state.unit_reach, 1 - 1e-12)
+        )
+    reached = 1.0 - np.exp(log_miss)
+    residents.mobilised[:] = model.rng.random(residents.mobilised.size) < reached
+
+
+def base_unit_reach(model: GovernanceModel) -> np.ndarray:
+    """Weekly reach of each unit on its own (social organisations mobilise their members).
+
+    Rule: p_u = commitment_u * reach of the unit's kind (``population.units.<kind>.reach``).
+    """
+    units = model.population.units
+    specs = model.settings.population.units
+    reach = np.array([getattr(specs, name).reach for name in UNIT_KINDS])
+    return units.commitment * reach[units.kind - 1]
+
+
+def contribute(model: GovernanceModel) -> None:
+    """Step 5: units decide what to contribute.
+
+    Rule: contribution_u = resources_u * commitment_u (resource units per week). The
+    joint committee pools part of it, the chair adds more (see the mechanisms).
+    """
+    units = model.population.units
+    units.contribution[:] = units.resources * units.commitment
+    model.step_state.pooled[:] = 0.0
+
+
+def drift_commitment(model: GovernanceModel) -> None:
+    """Step 8 (base): free-riding erodes commitment, c <- c (1 - drift), every week.
+
+    Without rotation or assessment nothing pushes back (Olson 1965: the logic of
+    collective action; an assumption of the model, see docs/ODD.md).
+    """
+    units = model.population.units
+    units.commitment *= 1.0 - model.settings.dynamics.commitment_drift
+    units.contribution_period += units.contribution
+
+
+def update_ties(model: GovernanceModel) -> None:
+    """Step 9 (base): ties between residents who took part together strengthen, others decay.
+
+    Rule, per tie (i, j) of strength w: if both took part this week,
+    w <- w + reinforcement * (1 - w); otherwise w <- w * (1 - decay). Ties weaker than
+    ``floor`` are dropped from the matrix, the graph and the Mesa space at once.
+    """
+    spec = model.settings.network.ties
+    ties = model.population.resident_ties
+    rows = model.ties.rows
+    taking_part = model.population.residents.participating
+    together = taking_part[rows] & taking_part[ties.indices]
+    ties.data = np.where(
+        together, ties.data + spec.reinforcement * (1.0 - ties.data), ties.data * (1 - spec.decay)
+    )
+    model.ties.strength = np.asarray(ties.sum(axis=1)).ravel()
+    model.ties.drop_weak_resident_ties(spec.floor)
+
+
+def _block_events(model: GovernanceModel, ledger: StepLedger) -> tuple[np.ndarray, np.ndarray]:
+    """Per block: legitimacy-weighted resolutions, and overdue or unanswered issues."""
+    book = model.issues
+    n_blocks = model.population.n_blocks
+    spec = model.settings.issues
+    resolved = ledger.resolved
+    legitimacy = np.ones(resolved.size)
+    administrative = (book.decided[resolved] == BY_ADMINISTRATION) | (
+        book.resolved_by[resolved] == BY_STREET
+    )
+    legitimacy[administrative] = spec.admin_legitimacy
+    gains = np.bincount(book.block[resolved], weights=legitimacy, minlength=n_blocks)
+    live = book.active[book.status[book.active] == OPEN]
+    overdue = live[model.week - book.arrived[live] >= spec.patience]
+    losses = np.bincount(book.block[overdue], minlength=n_blocks).astype(np.float64)
+    # An unanswered escalation hurts as much as `patience` more weeks of waiting.
+    losses += spec.patience * np.bincount(book.block[ledger.unanswered], minlength=n_blocks)
+    return gains, losses
+
+
+def update_wellbeing(model: GovernanceModel) -> None:
+    """Step 10: satisfaction, trust and efficacy update.
+
+    Rules, for resident i in block b (g_b: legitimacy-weighted issues resolved in b this
+    week; o_b: overdue open issues in b plus ``patience`` per unanswered escalation):
+
+    - satisfaction: s <- 1 - (1 - s)(1 - gain)^g_b, then s <- s (1 - loss)^o_b, then
+      s <- s + adaptation (s_0 - s): expectations adapt, so only sustained performance
+      keeps satisfaction up;
+    - trust: t <- t + trust_rate (s - t) + social_trust_gain * a_i * n_i * (1 - t),
+      a_i taking part, n_i the share of neighbours who took part (Putnam 2000);
+    - efficacy: e <- e + efficacy_gain * a_i * [g_b > 0] (1 - e), then relaxes toward
+      its initial value at ``efficacy_decay`` (meetings that decide add more, see
+      model/mechanisms/deliberation.py).
+    """
+    spec = model.settings.dynamics
+    residents = model.population.residents
+    gains, losses = _block_events(model, model.step_state.ledger)
+    g, o = gains[residents.block], losses[residents.block]
+    s = residents.satisfaction
+    s[:] = 1.0 - (1.0 - s) * (1.0 - spec.satisfaction_gain) ** g
+    s *= (1.0 - spec.satisfaction_loss) ** o
+    s += spec.satisfaction_adaptation * (residents.satisfaction_baseline - s)
+    taking_part = residents.participating
+    together = taking_part * neighbour_share(model, taking_part)
+    t = residents.trust
+    t += spec.trust_rate * (s - t) + spec.social_trust_gain * together * (1.0 - t)
+    e = residents.efficacy
+    e += spec.efficacy_gain * (taking_part & (g > 0)) * (1.0 - e)
+    e += spec.efficacy_decay * (residents.efficacy_baseline - e)
+    np.clip(t, 0.0, 1.0, out=t)
+    np.clip(e, 0.0, 1.0, out=e)
