@@ -31,6 +31,7 @@ __all__ = [
     "actor_diversity",
     "compute_metrics",
     "gini",
+    "mobilised_by_kind",
     "opinion_clusters",
     "scorecard",
 ]
@@ -53,14 +54,20 @@ METRICS: dict[str, MetricInfo] = {
     "participation_rate_nonparty": MetricInfo(*_SHARE, "The same among the other households."),
     "unit_commitment_mean": MetricInfo(*_SHARE, "Mean commitment of co-construction units."),
     "resources_mobilised": MetricInfo(
-        0.0, math.inf, "Resources applied to community issues this week (all sources)."
+        0.0,
+        math.inf,
+        "Resources put forward for community affairs this week: the budget, "
+        "units' contributions and residents' volunteer effort.",
     ),
     **{
         f"resources_mobilised_{kind}": MetricInfo(
-            0.0, math.inf, f"Resources applied this week that came from: {kind}."
+            0.0, math.inf, f"Resources put forward this week by: {kind}."
         )
         for kind in KINDS
     },
+    "resources_used": MetricInfo(
+        0.0, math.inf, "Resources actually applied to community issues this week."
+    ),
     "issues_open": MetricInfo(0.0, math.inf, "Issues open or escalated at the end of the week."),
     "issues_resolved": MetricInfo(0.0, math.inf, "Issues resolved this week (any level)."),
     "resolution_rate": MetricInfo(*_SHARE, "Issues resolved so far / issues raised so far."),
@@ -216,11 +223,31 @@ def _issues(model: GovernanceModel) -> dict[str, float]:
     }
 
 
+def mobilised_by_kind(model: GovernanceModel) -> np.ndarray:
+    """Resources put forward this week by each of the five kinds (``KINDS`` order).
+
+    The core puts forward the community budget; units their contribution
+    (submodels.contribute, plus the chair's extra); residents ``volunteer_effort`` each
+    when taking part. Before the first step nothing has been put forward.
+    """
+    out = np.zeros(len(KINDS))
+    if model.week == 0:
+        return out
+    population = model.population
+    units = population.units
+    out[0] = model.settings.frictions.budget * population.n_communities
+    out[1:4] = np.bincount(units.kind, weights=units.contribution, minlength=4)[1:4]
+    effort = model.settings.population.volunteer_effort
+    out[4] = effort * float(population.residents.participating.sum())
+    return out
+
+
 def _resources(model: GovernanceModel) -> dict[str, float]:
-    applied = model.step_state.ledger.applied_by_kind
-    out = {"resources_mobilised": float(applied.sum())}
-    out.update({f"resources_mobilised_{kind}": float(applied[i]) for i, kind in enumerate(KINDS)})
-    out["actor_diversity"] = actor_diversity(applied)
+    mobilised = mobilised_by_kind(model)
+    out = {"resources_mobilised": float(mobilised.sum())}
+    out.update({f"resources_mobilised_{kind}": float(mobilised[i]) for i, kind in enumerate(KINDS)})
+    out["resources_used"] = float(model.step_state.ledger.applied_by_kind.sum())
+    out["actor_diversity"] = actor_diversity(mobilised)
     return out
 
 

@@ -306,7 +306,7 @@ class Issues(Section):
         "satisfaction of the residents it affects.",
     )
     handling_cost: NonNegative = Field(
-        0.5, description="Core capacity needed to route one issue to the budget or the pool."
+        1.0, description="Core capacity needed to route one issue to the budget or the pool."
     )
     admin_decision_cost: NonNegative = Field(
         1.0, description="Core capacity needed to decide one issue administratively."
