@@ -27,6 +27,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from model.population import KINDS, RESIDENT, UNIT_KINDS
+from model.scenario import ScenarioError
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -97,15 +98,20 @@ def _classic_pairs(scenario: Scenario, n: int, rng: np.random.Generator):
         return i, j
     if net.generator == "random_regular":
         if (k * n) % 2 or k >= n:
-            raise ValueError(
-                f"network.random_regular needs mean_degree < residents and mean_degree * "
-                f"residents even (got {k} and {n})"
+            raise ScenarioError(
+                f"network.generator 'random_regular' needs a whole network.mean_degree k "
+                f"below population.residents n with k * n even (got k = {k}, n = {n}): "
+                "change one of them."
             )
         graph = nx.random_regular_graph(k, n, seed=seed)
     else:  # barabasi_albert
         m = max(1, round(net.mean_degree / 2))
         if m >= n:
-            raise ValueError(f"network.barabasi_albert needs mean_degree / 2 < residents (got {m})")
+            raise ScenarioError(
+                f"network.generator 'barabasi_albert' adds m = mean_degree / 2 ties per "
+                f"resident and needs m < population.residents (got m = {m}, n = {n}): "
+                "lower network.mean_degree."
+            )
         graph = nx.barabasi_albert_graph(n, m, seed=seed)
     edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
     return edges[:, 0], edges[:, 1]

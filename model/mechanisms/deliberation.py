@@ -16,9 +16,11 @@ Rule (docs/ODD.md, submodel "deliberation"):
   opinions are drawn afresh for the next agenda.
 - Issues not decided at a meeting are decided administratively after
   ``issues.admin_decision_wait`` weeks, with less legitimacy (issues.resolve).
-- ``pairs_per_step`` informal exchanges per week between random residents (or tied
-  residents, ``pairing: ties``) follow the same pairwise rule; with everything else
-  off this is exactly the Deffuant model (the docking scenario deffuant2000.yaml).
+- ``pairs_per_step`` informal exchanges per week: that many independent pairs of
+  random residents (or of tied residents, every tie equally likely, ``pairing: ties``)
+  meet one after another and follow the same pairwise rule. With everything else off
+  this is exactly the Deffuant model, one random pair at a time (the docking scenario
+  scenarios/docking/deffuant2000.yaml; docs/VALIDATION.md).
 
 Source: the thesis ("mechanism of community deliberation and consultation"); the
 2015 national opinion on urban and rural community consultation (simple majority);
@@ -28,6 +30,7 @@ doi:10.1142/S0219525900000078.
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -42,8 +45,10 @@ __all__ = [
     "Deliberation",
     "bounded_confidence",
     "consensus_reached",
-    "disjoint_pairs",
+    "exchange_in_sequence",
     "random_matching",
+    "random_pairs",
+    "sequential_rounds",
 ]
 
 
@@ -72,13 +77,60 @@ def random_matching(
     return shuffled[0 : 2 * count : 2], shuffled[1 : 2 * count : 2]
 
 
-def disjoint_pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Mask of the pairs kept when each resident may appear only once (first come wins)."""
-    ends = np.concatenate([a, b])
-    order = np.arange(ends.size) % a.size  # position of the pair each end belongs to
-    first_pair = np.full(ends.max() + 1 if ends.size else 0, a.size, dtype=np.int64)
-    np.minimum.at(first_pair, ends, order)
-    return (first_pair[a] == np.arange(a.size)) & (first_pair[b] == np.arange(a.size))
+def random_pairs(rng: np.random.Generator, n: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` independent, uniformly random pairs of two different people among ``n``."""
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n - 1, count)
+    return a, b + (b >= a)  # uniform over the n - 1 others
+
+
+def sequential_rounds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Round of every pair of a sequence, so that rounds replay the sequence exactly.
+
+    Rule: round(k) = 1 + the latest round of an earlier pair that shares a person with
+    pair k (0 if none). Pairs of one round share nobody, and every pair comes after
+    all earlier pairs it shares someone with, so applying the rounds in order, each at
+    once, gives the same numbers as applying the pairs one by one in sequence order
+    (pairs without a common person commute). Vectorised: each pass of the loop settles
+    one more round, and a sequence of m pairs among n people has about 2m/n + few.
+    """
+    m = a.size
+    if m == 0:
+        return np.zeros(0, np.int64)
+    person = np.concatenate([a, b])
+    pair = np.concatenate([np.arange(m), np.arange(m)])
+    order = np.lexsort((pair, person))
+    repeat = person[order][1:] == person[order][:-1]
+    earlier = np.full(2 * m, -1, np.int64)  # the previous pair of the same person
+    earlier[order[1:][repeat]] = pair[order][:-1][repeat]
+    before = np.stack([earlier[:m], earlier[m:]])
+    has = before >= 0
+    rounds = np.zeros(m, np.int64)
+    while True:
+        after = np.where(has, rounds[before] + 1, 0).max(axis=0)
+        if np.array_equal(after, rounds):
+            return rounds
+        rounds = after
+
+
+def exchange_in_sequence(
+    opinion: np.ndarray, a: np.ndarray, b: np.ndarray, confidence: float, convergence: float
+) -> None:
+    """Apply the Deffuant update to the pairs (a[k], b[k]) one after another, in place.
+
+    Exactly the sequential model (Deffuant et al. 2000: one random pair at a time),
+    computed a round of disjoint pairs at a time (``sequential_rounds``).
+    """
+    # Chunks of at most n/2 pairs keep the rounds per chunk few (about 2 chunk / n + few).
+    chunk = max(1, opinion.size // 2)
+    for first in range(0, a.size, chunk):
+        a_part, b_part = a[first : first + chunk], b[first : first + chunk]
+        rounds = sequential_rounds(a_part, b_part)
+        order = np.argsort(rounds, kind="stable")
+        bounds = np.searchsorted(rounds[order], np.arange(rounds.max(initial=-1) + 2))
+        for start, stop in itertools.pairwise(bounds.tolist()):
+            chosen = order[start:stop]
+            bounded_confidence(opinion, a_part[chosen], b_part[chosen], confidence, convergence)
 
 
 def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> bool:
@@ -162,26 +214,20 @@ class Deliberation(Mechanism):
         return waiting[: self.params.agenda_size]
 
     def _informal_exchanges(self, model: GovernanceModel) -> None:
-        """``pairs_per_step`` pairwise exchanges, in batches of disjoint pairs."""
+        """``pairs_per_step`` pairwise exchanges, one after another (Deffuant et al. 2000)."""
         residents = model.population.residents
         p = self.params
-        remaining = p.pairs_per_step
-        everyone = np.arange(residents.opinion.size)
-        while remaining > 0:
-            if p.pairing == "random":
-                a, b = random_matching(model.rng, everyone, remaining)
-            else:
-                a, b = self._tied_pairs(model, remaining)
-            if a.size == 0:
-                return
-            bounded_confidence(residents.opinion, a, b, p.confidence, p.convergence)
-            remaining -= a.size
+        if p.pairing == "random":
+            a, b = random_pairs(model.rng, residents.opinion.size, p.pairs_per_step)
+        else:
+            a, b = self._tied_pairs(model, p.pairs_per_step)
+        exchange_in_sequence(residents.opinion, a, b, p.confidence, p.convergence)
 
     def _tied_pairs(self, model: GovernanceModel, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """``count`` independent pairs of tied residents, each tie equally likely."""
         ties = model.population.resident_ties
         if ties.nnz == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # Every tie is stored twice, (i, j) and (j, i): a uniform entry is a uniform tie.
         pick = model.rng.integers(0, ties.nnz, count)
-        a, b = model.ties.rows[pick], ties.indices[pick]
-        keep = disjoint_pairs(a, b)
-        return a[keep], b[keep]
+        return model.ties.rows[pick], ties.indices[pick]
