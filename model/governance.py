@@ -14,19 +14,22 @@ files, the CLI or plots. docs/ODD.md describes every rule it runs.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from functools import partial
 from typing import Any
 
 import mesa
 import numpy as np
-from mesa.discrete_space import Network
+import pandas as pd
 
 from model import issues, submodels
 from model.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident
 from model.decision import build_rule
 from model.mechanisms import build_mechanisms
 from model.metrics import METRICS, compute_metrics, scorecard
-from model.network import TieEditor, build_graph
+from model.network import CommunityNetwork, TieEditor, build_graph
 from model.population import build_population
 from model.scenario import Scenario
 from model.submodels import StepState
@@ -67,17 +70,46 @@ def _metric(model: GovernanceModel, name: str) -> float:
     return model.current_metrics[name]
 
 
+class AgentRecords(Sequence):
+    """One collection of agent-type records, held as columns until someone reads them.
+
+    Behaves as the list of ``(step, unique_id, value, ...)`` tuples that
+    ``mesa.DataCollector`` stores, with plain Python values; building those tuples for
+    every agent at every step would cost more than the step itself.
+    """
+
+    def __init__(self, step: float, ids: np.ndarray, columns: list[np.ndarray]) -> None:
+        self.step = step
+        self.ids = ids
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return self.ids.size
+
+    def __iter__(self) -> Iterator[tuple]:
+        values = [column.tolist() for column in self.columns]
+        return zip([self.step] * len(self), self.ids.tolist(), *values, strict=True)
+
+    def __getitem__(self, item: int | slice) -> Any:
+        if isinstance(item, slice):
+            return list(self)[item]
+        row = range(len(self))[item]
+        return (self.step, self.ids[row].item(), *(c[row].item() for c in self.columns))
+
+
 class ArrayDataCollector(mesa.DataCollector):
     """Mesa's DataCollector, with agent-type reporters read from the arrays in bulk.
 
     Agent-type reporters given as attribute names of array-backed attributes are read
-    with one fancy-indexing per column instead of one Python call per agent; the
-    records and DataFrames are exactly those of ``mesa.DataCollector``. Agent-type
-    records are taken every ``agent_interval`` collections (0: never).
+    with one fancy-indexing per column instead of one Python call per agent, and kept
+    as columns (``AgentRecords``); the records and DataFrames are exactly those of
+    ``mesa.DataCollector``. Agent-type records are taken every ``agent_interval``
+    collections (0: never).
     """
 
     def __init__(self, *args: Any, agent_interval: int = 1, **kwargs: Any) -> None:
         self._columns: dict[type, dict[str, str]] = {}
+        self._rows: dict[type, tuple[tuple, np.ndarray, np.ndarray]] = {}
         self.agent_interval = agent_interval
         self._collections = 0
         super().__init__(*args, **kwargs)
@@ -87,31 +119,91 @@ class ArrayDataCollector(mesa.DataCollector):
             self._columns.setdefault(agent_type, {})[name] = reporter
         super()._new_agenttype_reporter(agent_type, name, reporter)
 
+    def _agent_rows(self, model: GovernanceModel, agent_type: type) -> tuple[np.ndarray, ...]:
+        """unique_id and table row of the agents of one type, in AgentSet order (cached)."""
+        agents = tuple(model.agents_by_type.get(agent_type, ()))
+        cached = self._rows.get(agent_type)
+        if cached is None or cached[0] != agents:
+            ids = np.array([agent.unique_id for agent in agents], dtype=np.int64)
+            index = np.array([agent.index for agent in agents], dtype=np.int64)
+            cached = self._rows[agent_type] = (agents, ids, index)
+        return cached[1], cached[2]
+
     def _record_agenttype(self, model: GovernanceModel, agent_type: type) -> Any:
         columns = self._columns.get(agent_type, {})
         if len(columns) != len(self.agenttype_reporters[agent_type]):
             return super()._record_agenttype(model, agent_type)
-        agents = model.agents_by_type.get(agent_type)
-        if not agents:
-            return iter(())
-        ids = [agent.unique_id for agent in agents]
-        index = np.fromiter((agent.index for agent in agents), dtype=np.int64, count=len(ids))
+        ids, index = self._agent_rows(model, agent_type)
         table = getattr(model.population, agent_type.table)
-        values = [getattr(table, attribute)[index].tolist() for attribute in columns.values()]
-        return zip([model.time] * len(ids), ids, *values, strict=True)
+        values = [_plain_dtype(getattr(table, name)[index]) for name in columns.values()]
+        return AgentRecords(model.time, ids, values)
 
     def collect(self, model: GovernanceModel) -> None:
         """Collect model reporters every time, agent-type reporters every few times."""
         take_agents = self.agent_interval and self._collections % self.agent_interval == 0
         self._collections += 1
-        if take_agents:
-            super().collect(model)
-            return
         saved, self.agenttype_reporters = self.agenttype_reporters, {}
         try:
             super().collect(model)
         finally:
             self.agenttype_reporters = saved
+        if take_agents and saved:
+            records = self._agenttype_records[model.time] = {}
+            for agent_type in saved:
+                taken = self._record_agenttype(model, agent_type)
+                records[agent_type] = taken if isinstance(taken, AgentRecords) else list(taken)
+
+    def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
+        """As ``mesa.DataCollector``, built from the columns when all records are columns."""
+        taken = [
+            records[agent_type]
+            for records in self._agenttype_records.values()
+            if agent_type in records
+        ]
+        if (
+            agent_type not in self.agenttype_reporters
+            or not taken
+            or not all(isinstance(r, AgentRecords) and len(r) for r in taken)
+        ):
+            return super().get_agenttype_vars_dataframe(agent_type)
+        names = list(self.agenttype_reporters[agent_type])
+        frame = pd.DataFrame(
+            {
+                "Step": np.concatenate([np.full(len(r), r.step, dtype=float) for r in taken]),
+                "AgentID": np.concatenate([r.ids for r in taken]),
+                **{
+                    name: np.concatenate([r.columns[k] for r in taken])
+                    for k, name in enumerate(names)
+                },
+            }
+        )
+        return frame.set_index(["Step", "AgentID"])
+
+
+def _plain_dtype(values: np.ndarray) -> np.ndarray:
+    """The array as the dtype pandas gives the Python values (bool, int64 or float64)."""
+    if values.dtype == bool:
+        return values
+    if np.issubdtype(values.dtype, np.integer):
+        return values.astype(np.int64, copy=False)
+    return values.astype(np.float64, copy=False)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building millions of objects.
+
+    The build allocates a few objects per node and tie (graph dicts, Mesa cells and
+    agents) and frees none, so every collection pass is wasted work; with it, the
+    passes over a growing heap make the build superlinear in the number of residents.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class GovernanceModel(mesa.Model):
@@ -142,18 +234,21 @@ class GovernanceModel(mesa.Model):
         settings = scenario if scenario is not None else Scenario()
         super().__init__(rng=settings.seed if rng is None else rng)
         self.settings = settings
-        self.population = build_population(settings, self.rng)
-        self.issues = issues.IssueBook()
-        self.step_state = self._fresh_state()
-        self.ties = TieEditor(self)
-        self.mechanisms = build_mechanisms(self)
-        self.rule = build_rule(settings.decision)
-        for mechanism in self.mechanisms.values():
-            mechanism.setup(self)
-        self.rule.setup(self)
-        self.grid = Network(build_graph(self.population), layout=None, random=self.random)
-        self._create_agents()
-        self._metric_cache: dict[str, float] = {}
+        with _collector_paused():
+            self.population = build_population(settings, self.rng)
+            self.issues = issues.IssueBook()
+            self.step_state = self._fresh_state()
+            self.ties = TieEditor(self)
+            self.mechanisms = build_mechanisms(self)
+            self.rule = build_rule(settings.decision)
+            for mechanism in self.mechanisms.values():
+                mechanism.setup(self)
+            self.rule.setup(self)
+            self.grid = CommunityNetwork(
+                build_graph(self.population), layout=None, random=self.random
+            )
+            self._create_agents()
+        self._metric_cache: dict[str, Any] = {}
         self.current_metrics = compute_metrics(self, self._metric_cache)
         self.datacollector = ArrayDataCollector(
             model_reporters={name: partial(_metric, name=name) for name in METRICS},

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -164,18 +164,25 @@ def actor_diversity(applied_by_kind: np.ndarray) -> float:
 
 
 def _active_component_share(model: GovernanceModel) -> float:
+    """Largest connected group of recent participants, as a share of all residents.
+
+    Components of the graph of ties whose two ends took part within the last
+    ``active_window`` weeks. The graph is symmetric, so its strongly connected
+    components are its connected components, and scipy finds them without
+    building the transpose.
+    """
     residents = model.population.residents
     window = model.settings.dynamics.active_window
     recent = (model.week - residents.last_participation) < window
     if not recent.any():
         return 0.0
     ties = model.population.resident_ties
-    both = recent[model.ties.rows] & recent[ties.indices]
-    active = sp.csr_matrix(
-        (np.ones(int(both.sum()), np.int8), (model.ties.rows[both], ties.indices[both])),
-        shape=ties.shape,
-    )
-    _, labels = connected_components(active, directed=False)
+    both = model.ties.ties_within(recent)
+    n = ties.shape[0]
+    indptr = np.zeros(n + 1, dtype=ties.indptr.dtype)
+    np.cumsum(np.bincount(model.ties.rows[both], minlength=n), out=indptr[1:])
+    active = sp.csr_matrix((np.ones(both.size), ties.indices[both], indptr), shape=ties.shape)
+    _, labels = connected_components(active, directed=True, connection="strong")
     sizes = np.bincount(labels[recent])
     return float(sizes.max() / residents.block.size)
 
@@ -251,30 +258,49 @@ def _resources(model: GovernanceModel) -> dict[str, float]:
     return out
 
 
-def _ties(model: GovernanceModel) -> dict[str, float]:
+def _ties(model: GovernanceModel, cache: dict[str, Any]) -> dict[str, float]:
+    """Mean tie strength, and the share of ties across blocks (kept until ties change)."""
     ties = model.population.resident_ties
-    block = model.population.residents.block
     if ties.nnz == 0:
         return {"tie_weight_mean": 0.0, "bridging_tie_share": 0.0}
+    if cache.get("ties_version") != model.ties.version:
+        block = model.population.residents.block
+        bridging = np.take(block, model.ties.rows) != np.take(block, model.ties.cols)
+        cache["bridging_tie_share"] = float(bridging.mean())
+        cache["ties_version"] = model.ties.version
     return {
         "tie_weight_mean": float(ties.data.mean()),
-        "bridging_tie_share": float((block[model.ties.rows] != block[ties.indices]).mean()),
+        "bridging_tie_share": cache["bridging_tie_share"],
     }
 
 
-def _opinions_and_points(model: GovernanceModel, cache: dict[str, float]) -> dict[str, float]:
-    """Sorting-based metrics, recomputed only when their inputs can have changed."""
+def _unchanged(cache: dict[str, Any], key: str, values: np.ndarray) -> bool:
+    """Whether ``values`` equal those seen last time under ``key`` (and remember them)."""
+    seen = cache.get(key)
+    if seen is not None and np.array_equal(seen, values):
+        return True
+    cache[key] = values.copy()
+    return False
+
+
+def _opinions_and_points(model: GovernanceModel, cache: dict[str, Any]) -> dict[str, float]:
+    """Sorting-based metrics, recomputed only when their inputs have changed."""
     residents = model.population.residents
-    if "opinion_clusters" not in cache or model.settings.enabled("deliberation"):
+    if not _unchanged(cache, "opinions_seen", residents.opinion):
         cache["opinion_clusters"] = float(opinion_clusters(residents.opinion))
         cache["opinion_spread"] = float(residents.opinion.std())
-    if "points_gini" not in cache or model.settings.enabled("integral_scoring"):
+    if not _unchanged(cache, "points_seen", residents.points_earned):
         cache["points_gini"] = gini(residents.points_earned)
     return {key: cache[key] for key in ("opinion_clusters", "opinion_spread", "points_gini")}
 
 
-def compute_metrics(model: GovernanceModel, cache: dict[str, float] | None = None) -> dict:
-    """Every metric of ``METRICS`` for the current week, in that order."""
+def compute_metrics(model: GovernanceModel, cache: dict[str, Any] | None = None) -> dict:
+    """Every metric of ``METRICS`` for the current week, in that order.
+
+    ``cache`` (one dict per model, kept between weeks) lets metrics whose inputs have
+    not changed since last week be reused instead of recomputed.
+    """
+    cache = {} if cache is None else cache
     units = model.population.units
     residents = model.population.residents
     values: dict[str, float] = {}
@@ -285,10 +311,10 @@ def compute_metrics(model: GovernanceModel, cache: dict[str, float] | None = Non
     values["satisfaction_mean"] = float(residents.satisfaction.mean())
     values["trust_mean"] = float(residents.trust.mean())
     values["efficacy_mean"] = float(residents.efficacy.mean())
-    values.update(_ties(model))
+    values.update(_ties(model, cache))
     values["active_component_share"] = _active_component_share(model)
     values["ei_index"] = _ei_index(model)
-    values.update(_opinions_and_points(model, {} if cache is None else cache))
+    values.update(_opinions_and_points(model, cache))
     return {name: values[name] for name in METRICS}
 
 

@@ -20,11 +20,13 @@ Generators (``network.generator``):
 
 from __future__ import annotations
 
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from mesa.discrete_space import Network
 
 from model.population import KINDS, RESIDENT, UNIT_KINDS
 from model.scenario import ScenarioError
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
     from model.scenario import Scenario
 
 __all__ = [
+    "CommunityNetwork",
     "TieEditor",
     "build_graph",
     "core_tie_matrix",
@@ -168,55 +171,94 @@ def core_tie_matrix(residents: Residents, communities: int) -> sp.csr_matrix:
     )
 
 
-def _upper_pairs(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
-    coo = sp.triu(matrix, k=1).tocoo()
-    return coo.row, coo.col
+def _graph_edges(population: Population) -> tuple[np.ndarray, np.ndarray]:
+    """Every tie of the community graph as node pairs (a[k], b[k]), in a fixed order.
+
+    Order: resident-resident ties (each once, i < j, row by row), unit-resident ties,
+    core-resident ties, core-unit ties of joint committee members.
+    """
+    ties = population.resident_ties
+    rows = np.repeat(np.arange(ties.shape[0]), np.diff(ties.indptr))
+    upper = rows < ties.indices
+    unit_coo = population.unit_ties.tocoo()
+    core_coo = population.core_ties.tocoo()
+    units = population.units
+    members = np.flatnonzero(units.in_committee)
+    a = [rows[upper], population.unit_node(unit_coo.row), population.core_node(core_coo.row)]
+    b = [ties.indices[upper], unit_coo.col, core_coo.col]
+    a.append(population.core_node(units.community[members]))
+    b.append(population.unit_node(members))
+    return (
+        np.concatenate(a).astype(np.int64, copy=False),
+        np.concatenate(b).astype(np.int64, copy=False),
+    )
+
+
+def _node_attributes(population: Population, ids: list[int]) -> dict[int, dict]:
+    """Node id -> {kind, block, community} for residents, then cores, then units."""
+    res, units, cores = population.residents, population.units, population.cores
+    n_res, n_core = population.n_residents, population.n_communities
+    kind = [KINDS[RESIDENT]] * n_res + [KINDS[0]] * n_core
+    kind += [KINDS[code] for code in units.kind.tolist()]
+    # Shared int objects keep a million nodes' attribute dicts small.
+    small = list(range(max(population.n_blocks, n_core) + 1))
+    block = map(small.__getitem__, np.concatenate([res.block, cores.block, units.block]).tolist())
+    community = map(
+        small.__getitem__,
+        np.concatenate([res.community, np.arange(n_core), units.community]).tolist(),
+    )
+    return {
+        node: {"kind": k, "block": b, "community": c}
+        for node, k, b, c in zip(ids, kind, block, community, strict=True)
+    }
 
 
 def build_graph(population: Population) -> nx.Graph:
-    """The networkx graph of all agents and ties (integer nodes; kind, block, community)."""
-    res, units, cores = population.residents, population.units, population.cores
-    n_res, n_core = population.n_residents, population.n_communities
+    """The networkx graph of all agents and ties (integer nodes; kind, block, community).
+
+    Equal to adding the nodes (residents, cores, units) and then the ties of
+    ``_graph_edges`` one by one with ``add_nodes_from`` / ``add_edges_from``: same
+    nodes, attributes, edges and neighbour order (tests/test_equivalence.py). It fills
+    networkx's adjacency dicts in one pass instead, which is several times faster and
+    keeps a million-resident build linear (docs/PERFORMANCE.md).
+    """
+    a, b = _graph_edges(population)
+    n = population.n_residents + population.n_communities + population.n_units
+    # Each tie appears in the adjacency of both ends, in the order the ties were listed.
+    source = np.stack([a, b], axis=1).ravel()
+    order = np.argsort(source, kind="stable")
+    target = np.stack([b, a], axis=1).ravel()[order].tolist()
+    ids = list(range(n))
+    edge_data = [{} for _ in range(a.size)]  # one attribute dict per tie, shared by both ends
+    entries = zip(
+        map(ids.__getitem__, target),
+        map(edge_data.__getitem__, (order // 2).tolist()),
+        strict=True,
+    )
+    del target, order
+    degree = np.bincount(source, minlength=n).tolist()
+    adjacency = {node: dict(islice(entries, k)) for node, k in zip(ids, degree, strict=True)}
     graph = nx.Graph()
-    kind_res = KINDS[RESIDENT]
-    graph.add_nodes_from(
-        (i, {"kind": kind_res, "block": int(b), "community": int(c)})
-        for i, (b, c) in enumerate(zip(res.block.tolist(), res.community.tolist(), strict=True))
-    )
-    graph.add_nodes_from(
-        (n_res + c, {"kind": KINDS[0], "block": int(cores.block[c]), "community": c})
-        for c in range(n_core)
-    )
-    graph.add_nodes_from(
-        (
-            int(population.unit_node(u)),
-            {
-                "kind": KINDS[int(units.kind[u])],
-                "block": int(units.block[u]),
-                "community": int(units.community[u]),
-            },
-        )
-        for u in range(population.n_units)
-    )
-    i, j = _upper_pairs(population.resident_ties)
-    graph.add_edges_from(zip(i.tolist(), j.tolist(), strict=True))
-    unit_coo = population.unit_ties.tocoo()
-    graph.add_edges_from(
-        zip(population.unit_node(unit_coo.row).tolist(), unit_coo.col.tolist(), strict=True)
-    )
-    core_coo = population.core_ties.tocoo()
-    graph.add_edges_from(
-        zip(population.core_node(core_coo.row).tolist(), core_coo.col.tolist(), strict=True)
-    )
-    members = np.flatnonzero(units.in_committee)
-    graph.add_edges_from(
-        zip(
-            population.core_node(units.community[members]).tolist(),
-            population.unit_node(members).tolist(),
-            strict=True,
-        )
-    )
+    graph._node = _node_attributes(population, ids)
+    graph._adj = adjacency
+    if hasattr(nx, "_clear_cache"):  # networkx >= 3.3 caches conversions per graph
+        nx._clear_cache(graph)
     return graph
+
+
+class CommunityNetwork(Network):
+    """Mesa's ``Network`` over the community graph, with the cells connected in one pass.
+
+    The cells and their connections are those ``Network`` makes (one cell per node,
+    ``cell.connections[neighbour] = neighbour's cell`` in the graph's neighbour order);
+    ``Network`` connects them one ``Cell.connect`` at a time, each clearing Mesa's
+    neighbourhood caches, which costs a third of a million-resident build.
+    """
+
+    def _connect_cells(self) -> None:
+        cells = self._cells
+        for node, neighbours in self.G.adjacency():
+            cells[node].connections = {other: cells[other] for other in neighbours}
 
 
 def weighted_graph(model: GovernanceModel) -> nx.Graph:
@@ -235,11 +277,20 @@ class TieEditor:
     """Applies batches of tie changes to the matrices, the networkx graph and Mesa's Network.
 
     Every change to who is tied to whom goes through here, so the three never disagree.
-    Strength changes of existing ties (reinforcement, decay) touch the matrix only.
+    Strength changes of existing ties (reinforcement, decay) touch the matrix only;
+    after them, call ``refresh_strength``.
+
+    Attributes:
+        rows, cols: the row and column (the two residents) of every stored entry of
+            ``resident_ties``, aligned with its ``data``, for vectorised per-tie rules
+            (``cols`` is ``indices`` as native integers, which numpy gathers faster).
+        strength: per resident, the summed strength of its ties (row sums).
+        version: increases whenever who is tied to whom changes (for caches).
     """
 
     def __init__(self, model: GovernanceModel) -> None:
         self.model = model
+        self.version = 0
         self._refresh_edge_index()
 
     # ---- resident-resident ties --------------------------------------------------
@@ -247,8 +298,38 @@ class TieEditor:
     def _refresh_edge_index(self) -> None:
         """Cache the row of every stored entry, for vectorised per-tie rules."""
         ties = self.model.population.resident_ties
-        self.rows = np.repeat(np.arange(ties.shape[0]), np.diff(ties.indptr))
-        self.strength = np.asarray(ties.sum(axis=1)).ravel()
+        counts = np.diff(ties.indptr)
+        self.rows = np.repeat(np.arange(ties.shape[0]), counts)
+        self.cols = ties.indices.astype(np.intp)
+        self._nonempty = np.flatnonzero(counts)
+        self._row_starts = ties.indptr[self._nonempty].astype(np.intp)
+        self.version += 1
+        self.refresh_strength()
+
+    def refresh_strength(self) -> None:
+        """Recompute each resident's summed tie strength, s_i = sum_j w_ij.
+
+        Equal, bit for bit, to ``resident_ties.sum(axis=1)`` (a reduction over each
+        non-empty row), without scipy's per-call conversions.
+        """
+        ties = self.model.population.resident_ties
+        strength = np.zeros(ties.shape[0])
+        if self._nonempty.size:
+            strength[self._nonempty] = np.add.reduceat(ties.data, self._row_starts)
+        self.strength = strength
+
+    def ties_within(self, members: np.ndarray) -> np.ndarray:
+        """Positions, in storage order, of the stored ties (i, j) with both ends in ``members``.
+
+        Args:
+            members: boolean mask over residents.
+
+        Returns:
+            Indices into ``resident_ties.data`` (and ``rows``, ``cols``) of the entries
+            (i, j) with members[i] and members[j]; each tie appears twice, as (i, j) and
+            (j, i).
+        """
+        return np.flatnonzero(np.take(members, self.rows) & np.take(members, self.cols))
 
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
         """Tie residents i[k] and j[k] (new ties only); returns the number of new ties."""
@@ -276,8 +357,10 @@ class TieEditor:
     def drop_weak_resident_ties(self, floor: float) -> int:
         """Remove ties weaker than ``floor``; returns the number removed."""
         ties = self.model.population.resident_ties
+        if ties.nnz == 0 or ties.data.min() >= floor:  # one pass in the common case
+            return 0
         weak = ties.data < floor
-        if not weak.any():
+        if not weak.any():  # NaN strengths
             return 0
         a, b = self.rows[weak], ties.indices[weak]
         upper = a < b
@@ -315,11 +398,19 @@ class TieEditor:
     # ---- graph and Mesa space ----------------------------------------------------
 
     def _connect(self, a: np.ndarray, b: np.ndarray) -> None:
+        """Tie nodes a[k] and b[k] in the graph and in Mesa's Network, as one batch.
+
+        The same as ``grid.add_connection(grid[a[k]], grid[b[k]])`` for every k.
+        """
         grid = getattr(self.model, "grid", None)
         if grid is None:  # during setup the graph is built from the matrices afterwards
             return
-        for x, y in zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True):
-            grid.add_connection(grid[x], grid[y])
+        pairs = list(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
+        grid.G.add_edges_from(pairs)
+        for x, y in pairs:
+            cell_x, cell_y = grid[x], grid[y]
+            cell_x.connect(cell_y)
+            cell_y.connect(cell_x)
 
     def _disconnect(self, a: np.ndarray, b: np.ndarray) -> None:
         grid = getattr(self.model, "grid", None)

@@ -32,6 +32,7 @@ __all__ = [
     "StepState",
     "administer",
     "base_unit_reach",
+    "co_participant_share",
     "contribute",
     "drift_commitment",
     "mobilise",
@@ -195,14 +196,29 @@ def update_ties(model: GovernanceModel) -> None:
     """
     spec = model.settings.network.ties
     ties = model.population.resident_ties
-    rows = model.ties.rows
-    taking_part = model.population.residents.participating
-    together = taking_part[rows] & taking_part[ties.indices]
-    ties.data = np.where(
-        together, ties.data + spec.reinforcement * (1.0 - ties.data), ties.data * (1 - spec.decay)
-    )
-    model.ties.strength = np.asarray(ties.sum(axis=1)).ravel()
+    together = model.ties.ties_within(model.population.residents.participating)
+    reinforced = ties.data[together]
+    reinforced += spec.reinforcement * (1.0 - reinforced)
+    ties.data *= 1 - spec.decay
+    ties.data[together] = reinforced
+    model.ties.refresh_strength()
     model.ties.drop_weak_resident_ties(spec.floor)
+
+
+def co_participant_share(model: GovernanceModel, taking_part: np.ndarray) -> np.ndarray:
+    """For each resident taking part, the tie-weighted share of neighbours also taking part.
+
+    Rule: a_i n_i = a_i sum_j w_ij a_j / sum_j w_ij (0 for residents not taking part or
+    without ties); the same numbers as ``taking_part * neighbour_share(model,
+    taking_part)``, summing only the ties among participants.
+    """
+    ties = model.population.resident_ties
+    together = model.ties.ties_within(taking_part)
+    weighted = np.bincount(
+        model.ties.rows[together], weights=ties.data[together], minlength=taking_part.size
+    ).astype(np.float64, copy=False)  # bincount of nothing is an integer array
+    strength = model.ties.strength
+    return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
 
 
 def _block_events(model: GovernanceModel, ledger: StepLedger) -> tuple[np.ndarray, np.ndarray]:
@@ -243,17 +259,18 @@ def update_wellbeing(model: GovernanceModel) -> None:
     spec = model.settings.dynamics
     residents = model.population.residents
     gains, losses = _block_events(model, model.step_state.ledger)
-    g, o = gains[residents.block], losses[residents.block]
+    block = residents.block
+    # Powers per block, then per resident: the same numbers, one power per block.
     s = residents.satisfaction
-    s[:] = 1.0 - (1.0 - s) * (1.0 - spec.satisfaction_gain) ** g
-    s *= (1.0 - spec.satisfaction_loss) ** o
+    s[:] = 1.0 - (1.0 - s) * ((1.0 - spec.satisfaction_gain) ** gains)[block]
+    s *= ((1.0 - spec.satisfaction_loss) ** losses)[block]
     s += spec.satisfaction_adaptation * (residents.satisfaction_baseline - s)
     taking_part = residents.participating
-    together = taking_part * neighbour_share(model, taking_part)
+    together = co_participant_share(model, taking_part)
     t = residents.trust
     t += spec.trust_rate * (s - t) + spec.social_trust_gain * together * (1.0 - t)
     e = residents.efficacy
-    e += spec.efficacy_gain * (taking_part & (g > 0)) * (1.0 - e)
+    e += spec.efficacy_gain * (taking_part & (gains > 0)[block]) * (1.0 - e)
     e += spec.efficacy_decay * (residents.efficacy_baseline - e)
     np.clip(t, 0.0, 1.0, out=t)
     np.clip(e, 0.0, 1.0, out=e)
