@@ -15,10 +15,12 @@ and population are *uncertainties* (conditions), metrics are *outcomes*.
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -29,6 +31,7 @@ __all__ = [
     "ScenarioError",
     "load_scenario",
     "scenario_json_schema",
+    "scenario_reference",
 ]
 
 MECHANISM_NAMES = (
@@ -233,10 +236,14 @@ class LogitWeights(Section):
     Civic voluntarism: resources, engagement, recruitment (Verba, Schlozman & Brady 1995).
     """
 
-    intercept: float = Field(-3.4, ge=-50, le=50)
-    disposition: float = Field(2.0, ge=-50, le=50)
-    efficacy: float = Field(1.5, ge=-50, le=50)
-    trust: float = Field(0.8, ge=-50, le=50)
+    intercept: float = Field(
+        -3.4, ge=-50, le=50, description="Intercept b0 of the participation utility."
+    )
+    disposition: float = Field(
+        2.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
+    )
+    efficacy: float = Field(1.5, ge=-50, le=50, description="Weight of political efficacy.")
+    trust: float = Field(0.8, ge=-50, le=50, description="Weight of trust.")
     neighbours: float = Field(
         1.5,
         ge=-50,
@@ -566,7 +573,9 @@ class Scenario(Section):
         pattern=r"^[A-Za-z0-9_.\-]+$",
         description="Scenario name; also the default results folder.",
     )
-    description: str = Field("", max_length=20_000)
+    description: str = Field(
+        "", max_length=20_000, description="Free text: what the scenario represents."
+    )
     seed: int = Field(20190601, ge=0, le=2**63 - 1, description="Root seed of the scenario.")
     steps: int = Field(104, ge=1, le=1_000_000, description="Weeks to simulate.")
     replications: int = Field(10, ge=1, le=100_000, description="Independent replicates.")
@@ -634,9 +643,11 @@ def set_dotted(document: dict[str, Any], path: str, value: Any) -> None:
         fields = model.model_fields if model is not None else {}
         if key not in fields:
             where = ".".join(parts[:depth]) or "the scenario"
+            close = difflib.get_close_matches(key, list(fields), n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
             allowed = ", ".join(sorted(fields)) or "nothing (it is a value, not a section)"
             raise ScenarioError(
-                f"'{path}' is not a scenario field: {where} has no key '{key}'. "
+                f"'{path}' is not a scenario field: {where} has no key '{key}'{guess}. "
                 f"Keys allowed there: {allowed}."
             )
         annotation = fields[key].annotation
@@ -659,45 +670,83 @@ def _format_location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after",)) or "(top)"
 
 
-def format_validation_error(error: ValidationError, *, lines: dict[str, int] | None = None) -> str:
-    """One paragraph naming each bad field path, its value and what is allowed."""
+#: Where a value came from, by dotted path: a line number of the scenario file, or a
+#: phrase ("line 4 of base.yaml", "--set on the command line").
+Origins = Mapping[str, int | str]
+
+
+def _origin(path: str, lines: Origins | None) -> str:
+    """Where ``path`` (or its nearest ancestor, e.g. for a list item) was written."""
+    if not lines:
+        return ""
+    parts = path.split(".")
+    while parts:
+        found = lines.get(".".join(parts))
+        if found is not None:
+            return f" (line {found})" if isinstance(found, int) else f" ({found})"
+        parts.pop()
+    return ""
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list) and len(value) > 10:
+        return f"a list of {len(value)} values"
+    try:
+        shown = json.dumps(value, default=str)
+    except (TypeError, ValueError, RecursionError):
+        shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def format_validation_error(error: ValidationError, *, lines: Origins | None = None) -> str:
+    """One paragraph: each bad field path, where it was written, its value, what is allowed.
+
+    Args:
+        error: pydantic's error.
+        lines: where each dotted path was written: a line number of the scenario file
+            or a phrase (a parent file's line, ``--set``).
+    """
     problems = []
     for item in error.errors(include_url=False):
         path = _format_location(item["loc"])
-        where = f"field '{path}'"
-        if lines and path in lines:
-            where += f" (line {lines[path]})"
-        message = item["msg"]
+        where = f"field '{path}'{_origin(path, lines)}"
         if item["type"] == "extra_forbidden":
-            parent = path.rsplit(".", 1)[0] if "." in path else ""
-            allowed = _allowed_keys(parent)
-            message = f"unknown key; allowed keys here: {allowed}"
-            problems.append(f"{where}: {message}")
+            parent, _, key = path.rpartition(".")
+            problems.append(f"{where}: unknown key{_unknown_key_hint(parent, key)}")
             continue
-        value = item.get("input")
-        shown = json.dumps(value, default=str) if not isinstance(value, dict) else "a mapping"
-        if len(shown) > 80:
-            shown = shown[:77] + "..."
-        problems.append(f"{where} = {shown}: {message}")
+        problems.append(f"{where} = {_shown(item.get('input'))}: {item['msg']}")
     count = len(problems)
     head = "invalid scenario" + (f" ({count} problems)" if count > 1 else "")
     return f"{head}: " + "; ".join(problems) + "."
 
 
-def _allowed_keys(parent: str) -> str:
+def _section_keys(parent: str) -> list[str] | None:
+    """The keys allowed in the section at dotted path ``parent`` (None: not a section)."""
     model: type[BaseModel] = Scenario
     for key in [p for p in parent.split(".") if p]:
         annotation = model.model_fields.get(key)
         if annotation is None or not (
             isinstance(annotation.annotation, type) and issubclass(annotation.annotation, BaseModel)
         ):
-            return "(see govsim schema)"
+            return None
         model = annotation.annotation
-    return ", ".join(sorted(model.model_fields))
+    keys = sorted(model.model_fields)
+    return ["extends", *keys] if not parent else keys
+
+
+def _unknown_key_hint(parent: str, key: str) -> str:
+    keys = _section_keys(parent)
+    if keys is None:
+        return " (see govsim schema)"
+    close = difflib.get_close_matches(str(key), keys, n=1)
+    guess = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"{guess}; allowed keys here: {', '.join(keys)}"
 
 
 def validate_document(
-    document: Any, *, source: str | None = None, lines: dict[str, int] | None = None
+    document: Any, *, source: str | None = None, lines: Origins | None = None
 ) -> Scenario:
     """Validate a plain mapping as a Scenario, turning every failure into ScenarioError."""
     if not isinstance(document, Mapping):
@@ -728,11 +777,177 @@ def scenario_json_schema() -> dict[str, Any]:
     return schema
 
 
+# --------------------------------------------------------------------------- key reference
+
+REFERENCE_BEGIN = "<!-- BEGIN KEY REFERENCE (generated by `govsim schema --markdown`) -->"
+REFERENCE_END = "<!-- END KEY REFERENCE -->"
+
+
+def _is_section(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def _constraints(metadata: list[Any]) -> str:
+    """'0 to 1', '>= 0', 'at most 200 characters', ... from pydantic field metadata."""
+    bounds = {
+        name: getattr(item, name)
+        for item in metadata
+        for name in ("ge", "gt", "le", "lt", "min_length", "max_length", "pattern")
+        if getattr(item, name, None) is not None
+    }
+    low = (
+        (">= ", bounds["ge"])
+        if "ge" in bounds
+        else (("> ", bounds["gt"]) if "gt" in bounds else None)
+    )
+    high = (
+        ("<= ", bounds["le"])
+        if "le" in bounds
+        else (("< ", bounds["lt"]) if "lt" in bounds else None)
+    )
+    parts = []
+    if low and high and low[0] == ">= " and high[0] == "<= ":
+        parts.append(f"{_number(low[1])} to {_number(high[1])}")
+    else:
+        parts += [f"{bound[0]}{_number(bound[1])}" for bound in (low, high) if bound]
+    if "min_length" in bounds or "max_length" in bounds:
+        parts.append(
+            f"{bounds.get('min_length', 0)} to {bounds.get('max_length', 'any')} characters"
+        )
+    if "pattern" in bounds:
+        parts.append(f"matching `{bounds['pattern']}`")
+    return ", ".join(parts)
+
+
+def _number(value: float) -> str:
+    return f"{value:,}" if isinstance(value, int) and abs(value) >= 10_000 else f"{value:g}"
+
+
+def _kind(annotation: Any, metadata: list[Any]) -> str:
+    """A field's type and allowed values, in words."""
+    origin = get_origin(annotation)
+    if origin is Literal:
+        return "one of " + ", ".join(f"`{choice}`" for choice in get_args(annotation))
+    if origin in (UnionType, Union):
+        options = [_kind(arg, []) for arg in get_args(annotation) if arg is not type(None)]
+        suffix = ", or null" if type(None) in get_args(annotation) else ""
+        return " or ".join(options) + suffix
+    if origin is list:
+        return "list of " + _kind(get_args(annotation)[0], [])
+    if get_origin(annotation) is Annotated:
+        inner, *extra = get_args(annotation)
+        for item in extra:
+            extra_metadata = getattr(item, "metadata", None)
+            if extra_metadata is not None:
+                return _kind(inner, [*metadata, *extra_metadata])
+        return _kind(inner, metadata)
+    names = {bool: "true/false", int: "integer", float: "number", str: "text"}
+    name = names.get(annotation, getattr(annotation, "__name__", str(annotation)))
+    allowed = _constraints(metadata)
+    return f"{name}, {allowed}" if allowed else name
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _first_paragraph(text: str | None) -> str:
+    return " ".join((text or "").strip().split("\n\n")[0].split())
+
+
+def reference_sections() -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
+    """Every section of the schema: (dotted path, summary, rows of key/type/default/text).
+
+    Defaults come from ``Scenario()``, so sections of the same class with different
+    defaults (the three kinds of unit) each show their own.
+    """
+    sections = []
+
+    def visit(path: str, model: type[BaseModel], instance: BaseModel, summary: str) -> None:
+        rows = []
+        children = []
+        for key, info in model.model_fields.items():
+            dotted = f"{path}.{key}" if path else key
+            value = getattr(instance, key)
+            if _is_section(info.annotation):
+                children.append((dotted, info.annotation, value, info.description))
+                summary_text = info.description or _first_paragraph(info.annotation.__doc__)
+                rows.append((key, "section", f"see `{dotted}`", summary_text))
+                continue
+            rows.append(
+                (
+                    key,
+                    _kind(info.annotation, info.metadata),
+                    _default(value),
+                    info.description or "",
+                )
+            )
+        sections.append((path, summary, rows))
+        for dotted, annotation, value, description in children:
+            visit(dotted, annotation, value, description or _first_paragraph(annotation.__doc__))
+
+    visit("", Scenario, Scenario(), _first_paragraph(Scenario.__doc__))
+    top = sections[0][2]
+    top.insert(
+        0,
+        (
+            "extends",
+            "text (a file path)",
+            "none",
+            "Path of a parent scenario file, relative to this file; this file's keys win "
+            "(deep merge: sections merge key by key).",
+        ),
+    )
+    return sections
+
+
+def scenario_reference() -> str:
+    """Markdown reference of every key of a scenario file, from the schema's descriptions.
+
+    scenarios/README.md embeds it between ``REFERENCE_BEGIN`` and ``REFERENCE_END``; a
+    test checks that the two agree, so the reference cannot drift from the code.
+    """
+    lines = []
+    for path, summary, rows in reference_sections():
+        lines += [f"### `{path}`" if path else "### Top level", "", _cell(summary), ""]
+        lines += ["| key | type and allowed values | default | meaning |", "|---|---|---|---|"]
+        for key, kind, default, text in rows:
+            lines.append(f"| `{key}` | {_cell(kind)} | {_cell(default)} | {_cell(text)} |")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
 # --------------------------------------------------------------------------- YAML files
 
 
 class _LineLoader(yaml.SafeLoader):
-    """Safe YAML loader (no Python objects) that remembers the line of every key."""
+    """Safe YAML loader (no Python objects) that remembers the line of every key.
+
+    Aliases (``*name``) are refused: ``extends`` shares settings between files, and a
+    few nested aliases expand exponentially ("billion laughs").
+    """
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        """Compose the next node, refusing aliases."""
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(
+                None,
+                None,
+                "YAML aliases (*name) are not allowed in scenario files; use 'extends' "
+                "to share settings",
+                self.peek_event().start_mark,
+            )
+        return super().compose_node(parent, index)
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -797,7 +1012,8 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise ScenarioError(
-            f"{where}YAML syntax error: {problem}. Fix the YAML (indentation, colons, quotes).",
+            f"{where}YAML error: {problem}. Fix the YAML (indentation, colons, quotes; "
+            "no tags or aliases).",
             source=str(path),
         ) from None
     except RecursionError:
@@ -825,8 +1041,15 @@ def deep_merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str,
     return merged
 
 
-def resolve_document(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[str, Any], dict]:
-    """Read a scenario file and its ``extends`` ancestors into one merged document."""
+def resolve_document(
+    path: Path, _chain: tuple[Path, ...] = ()
+) -> tuple[dict[str, Any], dict[str, tuple[Path, int]]]:
+    """Read a scenario file and its ``extends`` ancestors into one merged document.
+
+    Returns:
+        The merged document, and for every dotted key the file and line that set it
+        (the child's keys win, as its values do).
+    """
     path = Path(path)
     resolved = path.resolve()
     if resolved in _chain:
@@ -835,9 +1058,10 @@ def resolve_document(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[st
             f"'extends' cycle: {cycle}. A scenario cannot extend itself.", source=str(path)
         )
     document, lines = read_yaml(path)
+    located = {key: (path, line) for key, line in lines.items() if key != "extends"}
     parent_name = document.pop("extends", None)
     if parent_name is None:
-        return document, lines
+        return document, located
     if not isinstance(parent_name, str) or not parent_name.strip():
         raise ScenarioError(
             f"'extends' (line {lines.get('extends', '?')}) must be the path of a parent "
@@ -851,8 +1075,24 @@ def resolve_document(path: Path, _chain: tuple[Path, ...] = ()) -> tuple[dict[st
             f"not exist (looked for {parent_path}). The path is relative to this file.",
             source=str(path),
         )
-    parent_document, _ = resolve_document(parent_path, (*_chain, resolved))
-    return deep_merge(parent_document, document), lines
+    parent_document, parent_located = resolve_document(parent_path, (*_chain, resolved))
+    return deep_merge(parent_document, document), {**parent_located, **located}
+
+
+def _origins(path: Path, located: Mapping[str, tuple[Path, int]]) -> dict[str, int | str]:
+    """Lines of ``path`` as numbers, lines of its parents as 'line N of FILE'."""
+    origins: dict[str, int | str] = {}
+    for key, (file, line) in located.items():
+        origins[key] = line if file == path else f"line {line} of {_display(file)}"
+    return origins
+
+
+def _display(file: Path) -> str:
+    """A path as the user would type it: relative to the current folder when inside it."""
+    try:
+        return str(file.relative_to(Path.cwd()))
+    except ValueError:
+        return str(file)
 
 
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
@@ -871,10 +1111,15 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
             what is allowed.
     """
     path = Path(path)
-    document, lines = resolve_document(path)
+    document, located = resolve_document(path)
+    origins = _origins(path, located)
     for dotted, value in (overrides or {}).items():
         try:
             set_dotted(document, dotted, value)
         except ScenarioError as error:
             raise ScenarioError(f"--set {dotted}: {error}", source=str(path)) from None
-    return validate_document(document, source=str(path), lines=lines)
+        # The value is the override's now: point there, not at the file's line.
+        for key in [key for key in origins if key == dotted or key.startswith(f"{dotted}.")]:
+            del origins[key]
+        origins[dotted] = "set by --set"
+    return validate_document(document, source=str(path), lines=origins)

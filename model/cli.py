@@ -1,0 +1,365 @@
+"""The ``govsim`` command line: one function per verb, one parser block per verb.
+
+Core objects: ``main`` (the console script ``govsim``; also ``python -m model.cli``),
+``build_parser``, the verb functions ``run``, ``check``, ``schema``, ``validate``,
+``viz``, and the exit codes.
+
+Exit codes: 0 success; 2 bad input (a one-paragraph message on stderr naming the
+file, line, field path, value and what is allowed; no traceback; nothing written);
+1 internal error (a short message; the traceback only with ``GOVSIM_DEBUG=1``);
+130 interrupted by Ctrl-C, 143 by SIGTERM (the run folder says ``interrupted``).
+
+To add a verb: write ``def verb(args) -> int`` and one block in ``build_parser`` that
+adds its sub-parser and ``set_defaults(handler=verb)``. Heavy imports (the model,
+pandas, matplotlib) happen inside the verbs that need them, so ``check`` and
+``schema`` answer quickly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import traceback
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from model.scenario import ScenarioError, load_scenario, scenario_json_schema, scenario_reference
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class UsageError(ValueError):
+    """A bad command-line value that argparse cannot check by itself (exit code 2)."""
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an interruption so that a run folder is closed honestly."""
+
+
+def _bad_input_errors() -> tuple[type[BaseException], ...]:
+    from model.store import OutputError  # noqa: PLC0415 - pandas; only once a verb runs
+
+    return (ScenarioError, OutputError, UsageError)
+
+
+# --------------------------------------------------------------------------- argument types
+
+
+def dotted_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``--set dotted.key=value``; the value is read as YAML (``0.2``, ``false``)."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(
+            f"expected dotted.key=value (e.g. frictions.admin_burden=0.2), got '{text}'"
+        )
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError as error:
+        problem = getattr(error, "problem", None) or "not valid YAML"
+        raise argparse.ArgumentTypeError(
+            f"the value of '{key}' ({raw!r}) is not a YAML value: {problem}; quote "
+            "text that contains ':' or '#'"
+        ) from None
+    return key, value
+
+
+def _bounded_int(low: int, high: int) -> Any:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"must be from {low} to {high}, got {value}")
+        return value
+
+    parse.__name__ = "integer"
+    return parse
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, Any]:
+    """``--set`` values, then the shortcut flags (which win), by dotted path."""
+    overrides = dict(args.set or [])
+    for flag in ("replications", "seed", "steps"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            overrides[flag] = value
+    return overrides
+
+
+# --------------------------------------------------------------------------- verbs
+
+
+def run(args: argparse.Namespace) -> int:
+    """``govsim run``: replicates of one scenario, stored as a run folder."""
+    from model.experiment import run_scenario  # noqa: PLC0415 - the model is heavy
+    from model.store import RunStore  # noqa: PLC0415
+
+    overrides = _overrides(args)
+    scenario = load_scenario(args.scenario, overrides)
+    folder = Path(args.out) if args.out else Path("results") / scenario.name
+    run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
+    context = {
+        "scenario_file": str(Path(args.scenario).resolve()),
+        "overrides": overrides,
+        "workers": args.workers,
+        "command": ["govsim", *args.argv],
+        "cwd": str(Path.cwd()),
+    }
+    print(
+        f"govsim run: {scenario.name}: {scenario.replications} replicates x "
+        f"{scenario.steps} weeks, {scenario.population.residents:,} residents "
+        f"-> {folder}",
+        file=sys.stderr,
+    )
+    record = run_scenario(
+        scenario, run_store, workers=args.workers, progress=not args.quiet, context=context
+    )
+    print(_summary_table(record))
+    return EXIT_OK
+
+
+def _summary_table(record: Any) -> str:
+    """The short table printed at the end of a run: main metrics and the five objectives."""
+    from model.metrics import OBJECTIVES  # noqa: PLC0415
+    from model.plots import MAIN_METRICS  # noqa: PLC0415
+
+    summary = record.summary.set_index("metric")
+    scenario = record.scenario
+    rows = [(name, name) for name in MAIN_METRICS]
+    rows += [(f"scorecard.{name}", f"objective: {name}") for name in OBJECTIVES]
+    width = max(len(label) for _, label in rows)
+    n = scenario.replications
+    lines = [
+        f"{scenario.name}: week {scenario.steps}, mean and 95% CI over {n} replicate"
+        f"{'s' if n != 1 else ''} (illustrative defaults, not calibrated)",
+        f"{'':{width}}  {'mean':>8}  95% CI",
+    ]
+    for key, label in rows:
+        row = summary.loc[key]
+        interval = (
+            f"[{row['ci95_low']:.3f}, {row['ci95_high']:.3f}]" if row["n"] > 1 else "(1 replicate)"
+        )
+        lines.append(f"{label:{width}}  {row['mean']:8.3f}  {interval}")
+    lines.append(
+        f"written: {record.folder}/ (manifest.json, timeseries.parquet, summary.csv, "
+        "scorecard.csv, figures/)"
+    )
+    return "\n".join(lines)
+
+
+def check(args: argparse.Namespace) -> int:
+    """``govsim check``: validate scenario files without running them."""
+    overrides = dict(args.set or [])
+    failed = 0
+    for name in args.files:
+        try:
+            scenario = load_scenario(name, overrides)
+        except ScenarioError as error:
+            failed += 1
+            print(f"govsim check: error: {error}", file=sys.stderr)
+            continue
+        on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
+        print(
+            f"ok: {name}: '{scenario.name}', {scenario.steps} weeks, "
+            f"{scenario.replications} replicates, {scenario.population.residents:,} residents; "
+            f"innovations on: {', '.join(on) or 'none'}"
+        )
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def schema(args: argparse.Namespace) -> int:
+    """``govsim schema``: the JSON Schema of scenario files (or the Markdown key reference)."""
+    if args.markdown:
+        sys.stdout.write(scenario_reference())
+    else:
+        print(json.dumps(scenario_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _optional_feature(module: str, function: str, what: str) -> Any:
+    """Import ``module.function`` lazily; a missing module is an internal error (exit 1)."""
+    import importlib  # noqa: PLC0415
+
+    try:
+        return getattr(importlib.import_module(module), function)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        raise RuntimeError(f"{what} is not available: {module} is not installed") from None
+
+
+def validate(args: argparse.Namespace) -> int:
+    """``govsim validate``: the docking suite (model/validation.py)."""
+    run_validation = _optional_feature(
+        "model.validation", "run_validation", "the docking suite (govsim validate)"
+    )
+    return int(run_validation(Path(args.out) if args.out else None, args.quick))
+
+
+def viz(args: argparse.Namespace) -> int:
+    """``govsim viz``: the interactive dashboard (model/dashboard.py)."""
+    run_viz = _optional_feature("model.dashboard", "run_viz", "the dashboard (govsim viz)")
+    return int(run_viz(args.scenario, args.host, args.port, not args.no_open, args.install_assets))
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with govsim's error format: one paragraph, the usage line, exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        """Print the problem and how to get help, then exit with code 2."""
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_BAD_INPUT,
+            f"{self.prog}: error: {message}. See '{self.prog} --help'.\n",
+        )
+
+
+def _add_set(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        action="append",
+        type=dotted_assignment,
+        metavar="dotted.key=value",
+        help="override one value, e.g. --set frictions.admin_burden=0.2 "
+        "--set mechanisms.rotation.enabled=false (repeatable; values read as YAML)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``govsim`` parser: one sub-parser per verb, each with its handler."""
+    parser = _Parser(
+        prog="govsim",
+        description='Agent-based simulation of "one core, multiple subjects" community '
+        "governance. Defaults are illustrative, not calibrated (docs/ODD.md).",
+        epilog="Exit codes: 0 ok, 1 internal error (GOVSIM_DEBUG=1 shows the traceback), "
+        "2 bad input, 130/143 interrupted.",
+    )
+    verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=_Parser)
+
+    p = verbs.add_parser(
+        "run",
+        help="run a scenario's replicates and write a run folder",
+        description="Run the replicates of a scenario file and write results/<name>/ "
+        "(or --out): manifest.json, timeseries.parquet, summary.csv, scorecard.csv, "
+        "figures/. Replicate seeds are spawned from the scenario seed (numpy "
+        "SeedSequence) and recorded in the manifest.",
+    )
+    p.add_argument("scenario", metavar="SCENARIO.yaml", help="the scenario file")
+    p.add_argument("--replications", type=_bounded_int(1, 100_000), metavar="N", help="replicates")
+    p.add_argument("--seed", type=_bounded_int(0, 2**63 - 1), metavar="S", help="root seed")
+    p.add_argument("--steps", type=_bounded_int(1, 1_000_000), metavar="T", help="weeks")
+    _add_set(p)
+    p.add_argument("--out", metavar="DIR", help="run folder (default: results/<name>/)")
+    p.add_argument(
+        "--workers",
+        type=_bounded_int(1, 1024),
+        default=1,
+        metavar="N",
+        help="local processes (default 1); results are identical for any N",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(handler=run)
+
+    p = verbs.add_parser(
+        "check",
+        help="validate scenario files without running them",
+        description="Validate scenario files (YAML, extends, every value) without running.",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
+    _add_set(p)
+    p.set_defaults(handler=check)
+
+    p = verbs.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="Print the JSON Schema of scenario files (for editors), or with "
+        "--markdown the reference of every key (as in scenarios/README.md).",
+    )
+    p.add_argument("--markdown", action="store_true", help="the key reference in Markdown")
+    p.set_defaults(handler=schema)
+
+    p = verbs.add_parser(
+        "validate",
+        help="run the docking suite against published models",
+        description="Reproduce published models inside govsim (docking suite).",
+    )
+    p.add_argument("--quick", action="store_true", help="fewer replicates, smaller graphs")
+    p.add_argument("--out", metavar="DIR", help="where to write the report")
+    p.set_defaults(handler=validate)
+
+    p = verbs.add_parser(
+        "viz",
+        help="open the interactive dashboard",
+        description="Serve the interactive dashboard for policy analysts.",
+    )
+    p.add_argument("scenario", nargs="?", metavar="SCENARIO", help="scenario file to start from")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on (127.0.0.1)")
+    p.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (8765)")
+    p.add_argument("--no-open", action="store_true", help="do not open a browser")
+    p.add_argument(
+        "--install-assets", action="store_true", help="install the dashboard's web assets first"
+    )
+    p.set_defaults(handler=viz)
+    return parser
+
+
+# --------------------------------------------------------------------------- main
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one ``govsim`` command and return its exit code (see module docstring)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help, or a usage error (exit code 2)
+        return int(stop.code or 0)
+    args.argv = argv
+    verb = f"govsim {args.verb}"
+    previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return args.handler(args)
+    except Terminated:
+        print(f"{verb}: terminated (SIGTERM); nothing was marked complete.", file=sys.stderr)
+        return EXIT_TERMINATED
+    except KeyboardInterrupt:
+        print(f"{verb}: interrupted; nothing was marked complete.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        if isinstance(error, _bad_input_errors()):
+            print(f"{verb}: error: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        if os.environ.get("GOVSIM_DEBUG"):
+            traceback.print_exc()
+        print(
+            f"{verb}: internal error: {type(error).__name__}: {error}. "
+            "Set GOVSIM_DEBUG=1 to see the traceback.",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,403 @@
+"""Experiments: replicate seeds, one replicate, where replicates run, and a stored run.
+
+Core objects: ``replicate_seeds`` (one integer seed per replicate, from numpy's
+``SeedSequence``), ``Replicate`` (one task: scenario, replicate index, seed),
+``simulate`` and ``run_replicate`` (run one task; top level, so picklable),
+``SerialExecutor`` and ``ProcessExecutor`` (where tasks run), ``run_replicates``
+(many tasks, tidy results), ``summarise`` (final-step statistics over replicates) and
+``run_scenario`` (a whole ``govsim run``: replicates -> run store -> figures).
+
+"What runs" (a ``Replicate``) is kept apart from "where it runs" (an executor with
+``imap(function, tasks)`` yielding results as they finish), so sweeps add design
+points and other executors (Dask) without touching how one replicate is computed.
+
+Seeds: replicate ``i`` of a scenario with root seed ``s`` uses the integer
+``SeedSequence(s).spawn(n)[i].generate_state(1, uint64)[0] >> 1`` (63 bits, so it
+fits an int64 column and ``Scenario.seed``). Child ``i`` does not depend on ``n``:
+adding replications keeps the earlier ones. Independence of spawned streams:
+O'Neill (2015), PCG; numpy "Parallel random number generation".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+from scipy import stats
+from tqdm.auto import tqdm
+
+from model import store
+from model.governance import GovernanceModel
+from model.scenario import Scenario
+
+__all__ = [
+    "ID_COLUMNS",
+    "ProcessExecutor",
+    "Replicate",
+    "ReplicateResult",
+    "Replicates",
+    "RunRecord",
+    "SerialExecutor",
+    "initial_network",
+    "replicate_seeds",
+    "run_replicate",
+    "run_replicates",
+    "run_scenario",
+    "simulate",
+    "summarise",
+    "t_interval",
+]
+
+#: The identifying columns of timeseries.parquet, before one column per metric.
+ID_COLUMNS = ("scenario", "replicate", "seed", "step")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def replicate_seeds(root_seed: int, n: int) -> list[int]:
+    """One independent integer seed per replicate, spawned from ``root_seed``.
+
+    Args:
+        root_seed: the scenario's seed (``scenario.seed``).
+        n: number of replicates.
+
+    Returns:
+        ``n`` integers in ``0 .. 2**63 - 1``; ``GovernanceModel(scenario, rng=seed)``
+        re-runs a replicate alone.
+    """
+    children = np.random.SeedSequence(root_seed).spawn(n)
+    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1)) for child in children]
+
+
+# --------------------------------------------------------------------------- one replicate
+
+
+@dataclass(frozen=True)
+class Replicate:
+    """One unit of work: run ``scenario`` once with the integer ``seed``."""
+
+    scenario: Scenario
+    replicate: int
+    seed: int
+
+
+@dataclass(frozen=True)
+class ReplicateResult:
+    """What one replicate gives back: its tidy time series and end-of-run scorecard."""
+
+    replicate: int
+    seed: int
+    timeseries: pd.DataFrame
+    scorecard: dict[str, float]
+
+
+def simulate(task: Replicate) -> ReplicateResult:
+    """Run one replicate to ``scenario.steps`` and collect its metrics and scorecard."""
+    model = GovernanceModel(task.scenario, rng=task.seed, agent_interval=0).run()
+    frame = model.metrics_frame().reset_index()
+    ids = {
+        "scenario": task.scenario.name,
+        "replicate": task.replicate,
+        "seed": task.seed,
+    }
+    for position, (column, value) in enumerate(ids.items()):
+        frame.insert(position, column, value)
+    frame = frame.astype({"replicate": "int64", "seed": "int64", "step": "int64"})
+    return ReplicateResult(task.replicate, task.seed, frame, model.scorecard())
+
+
+def run_replicate(scenario: Scenario, replicate: int, seed: int) -> pd.DataFrame:
+    """Tidy per-step metrics of one replicate: scenario, replicate, seed, step, metrics..."""
+    return simulate(Replicate(scenario, replicate, seed)).timeseries
+
+
+def initial_network(scenario: Scenario, seed: int) -> nx.Graph:
+    """The community graph of a replicate at week 0 (``model.grid.G``, nothing run)."""
+    return GovernanceModel(scenario, rng=seed, agent_interval=0).grid.G
+
+
+# --------------------------------------------------------------------------- executors
+
+
+class Executor(Protocol):
+    """Where tasks run. ``imap`` yields ``function(task)`` for every task, in any order."""
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run ``function`` on every task; yield results as they finish."""
+        ...
+
+
+class SerialExecutor:
+    """Run tasks one after another in this process."""
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run ``function`` on every task, in order."""
+        return map(function, tasks)
+
+
+def _worker_started(started: Any) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides what happens
+    # (it terminates the workers), so workers do not die half-way with tracebacks.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    started.release()
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block ends, then deliver them as usual.
+
+    While a pool starts, the parent must not vanish: a worker that the forkserver
+    forks after the parent has gone finds the pool's semaphores removed and dies
+    with a traceback. Signal handlers can only be set from the main thread; from
+    other threads the block runs unprotected.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    held = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda n, _: received.append(n)) for number in held}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if received:
+            signal.raise_signal(received[0])
+
+
+def _await_workers(started: Any, count: int, timeout: float = 300.0) -> None:
+    """Wait until ``count`` workers have run their initializer."""
+    deadline = time.monotonic() + timeout
+    for _ in range(count):
+        if not started.acquire(timeout=max(deadline - time.monotonic(), 0.0)):
+            raise RuntimeError(f"worker processes did not start within {timeout:.0f} s")
+
+
+@dataclass
+class ProcessExecutor:
+    """Run tasks on ``workers`` local processes (multiprocessing, forkserver).
+
+    forkserver, not fork: after numpy is imported the parent has BLAS threads, and
+    forking a threaded process may deadlock (Python 3.12 warns). The server imports
+    the model once; every worker is a cheap fork of it.
+    """
+
+    workers: int
+    preload: tuple[str, ...] = ("model.experiment", "model.governance")
+
+    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run ``function`` on every task in worker processes; yield as they finish."""
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(list(self.preload))
+        started = context.Semaphore(0)
+        processes = min(self.workers, max(len(tasks), 1))
+        pool = None
+        try:
+            with _interrupts_held():
+                pool = context.Pool(processes, _worker_started, (started,))
+                _await_workers(started, processes)
+            yield from pool.imap_unordered(function, tasks, chunksize=1)
+            pool.close()
+        finally:
+            # On Ctrl-C, SIGTERM or an error: stop the workers now, not after their task.
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+
+
+def executor_for(workers: int) -> Executor:
+    """The local executor for ``workers`` processes (1: this process)."""
+    return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
+
+
+# --------------------------------------------------------------------------- many replicates
+
+
+@dataclass(frozen=True)
+class Replicates:
+    """The results of a scenario's replicates, sorted by replicate.
+
+    Attributes:
+        timeseries: tidy, one row per (replicate, step): scenario, replicate, seed,
+            step, then one column per metric (``model.metrics.METRICS``).
+        scorecards: one row per replicate: scenario, replicate, seed, then the
+            scorecard's objectives and components (``model.metrics.scorecard``).
+    """
+
+    timeseries: pd.DataFrame
+    scorecards: pd.DataFrame
+
+
+def run_replicates(
+    scenario: Scenario,
+    seeds: Sequence[int],
+    workers: int = 1,
+    progress: bool = True,
+    executor: Executor | None = None,
+) -> Replicates:
+    """Run one replicate per seed and gather tidy results (same numbers for any ``workers``).
+
+    Args:
+        scenario: the validated scenario.
+        seeds: one integer seed per replicate (``replicate_seeds``); replicate ``i``
+            uses ``seeds[i]``.
+        workers: local processes (1: run here).
+        progress: show a tqdm progress bar (on a terminal).
+        executor: where to run, overriding ``workers`` (e.g. a Dask executor).
+    """
+    tasks = [Replicate(scenario, index, int(seed)) for index, seed in enumerate(seeds)]
+    runner = executor if executor is not None else executor_for(workers)
+    results: list[ReplicateResult] = []
+    stream = runner.imap(simulate, tasks)
+    bar = tqdm(
+        total=len(tasks),
+        desc=scenario.name,
+        unit="replicate",
+        disable=None if progress else True,
+        leave=False,
+    )
+    try:
+        for result in stream:
+            results.append(result)
+            bar.update()
+    finally:
+        bar.close()
+        # Stop a pool now on an interruption, not when the traceback is dropped.
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+    return _gather(scenario.name, results)
+
+
+def _gather(name: str, results: Iterable[ReplicateResult]) -> Replicates:
+    ordered = sorted(results, key=lambda result: result.replicate)
+    timeseries = pd.concat([result.timeseries for result in ordered], ignore_index=True)
+    scorecards = pd.DataFrame(
+        [
+            {"scenario": name, "replicate": r.replicate, "seed": r.seed, **r.scorecard}
+            for r in ordered
+        ]
+    ).astype({"replicate": "int64", "seed": "int64"})
+    return Replicates(timeseries, scorecards)
+
+
+# --------------------------------------------------------------------------- statistics
+
+
+def t_interval(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Add ``ci95_low``/``ci95_high`` to a table of ``n``, ``mean``, ``sd`` columns.
+
+    Student-t interval of a mean over replicates: mean +- t(1 - a/2, n - 1) sd / sqrt(n),
+    a = 1 - level. NaN when n < 2 (one replicate says nothing about the spread).
+    """
+    n = table["n"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        quantile = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
+        half = quantile * table["sd"].to_numpy(dtype=float) / np.sqrt(n)
+    return table.assign(ci95_low=table["mean"] - half, ci95_high=table["mean"] + half)
+
+
+def _describe(values: pd.DataFrame) -> pd.DataFrame:
+    """Count (non-missing), mean and sd of every column, one row per column."""
+    table = values.agg(["count", "mean", "std"]).T
+    return table.rename(columns={"count": "n", "std": "sd"}).astype({"n": "int64"})
+
+
+def summarise(results: Replicates) -> pd.DataFrame:
+    """Per metric at the final step, then per scorecard entry: n, mean, sd, 95% CI.
+
+    Scorecard rows are named ``scorecard.<entry>``. Metrics that can be undefined
+    (``mean_time_to_resolve`` before any resolution) count only replicates where
+    they are defined (``n``).
+    """
+    series = results.timeseries
+    final = int(series["step"].max())
+    metrics = [column for column in series.columns if column not in ID_COLUMNS]
+    at_end = _describe(series.loc[series["step"] == final, metrics])
+    entries = [column for column in results.scorecards.columns if column not in ID_COLUMNS]
+    scorecard = _describe(results.scorecards[entries])
+    scorecard.index = [f"scorecard.{entry}" for entry in entries]
+    table = t_interval(pd.concat([at_end, scorecard]))
+    table.index.name = "metric"
+    return table.reset_index().assign(step=final)[
+        ["metric", "step", "n", "mean", "sd", "ci95_low", "ci95_high"]
+    ]
+
+
+# --------------------------------------------------------------------------- a stored run
+
+
+@dataclass
+class RunRecord:
+    """A finished ``govsim run``: where it is and what it found."""
+
+    folder: Path
+    scenario: Scenario
+    seeds: list[int]
+    summary: pd.DataFrame
+    figures: list[Path] = field(default_factory=list)
+
+
+def run_scenario(
+    scenario: Scenario,
+    folder: str | Path | store.RunStore,
+    *,
+    workers: int = 1,
+    progress: bool = True,
+    context: dict[str, Any] | None = None,
+) -> RunRecord:
+    """Run every replicate of ``scenario`` and store it in ``folder`` (``govsim run``).
+
+    The folder gets manifest.json (status ``running`` first, ``completed`` only after
+    timeseries.parquet, scorecard.csv, summary.csv and figures/ are written),
+    written atomically (model/store.py). An error or interruption marks the manifest
+    ``failed`` or ``interrupted`` and re-raises.
+
+    Args:
+        scenario: the validated scenario (``scenario.replications`` replicates).
+        folder: the run folder (created; a previous run there is replaced), or a
+            ``RunStore`` already prepared.
+        workers: local processes.
+        progress: show progress bars.
+        context: extra facts for the manifest (scenario file, overrides, command).
+
+    Raises:
+        model.store.OutputError: the folder cannot be written (before anything runs).
+    """
+    # plots reads this module's statistics (t_interval): import it here, not in a cycle.
+    from model import plots  # noqa: PLC0415
+
+    run_store = folder if isinstance(folder, store.RunStore) else store.RunStore.prepare(folder)
+    seeds = replicate_seeds(scenario.seed, scenario.replications)
+    run_store.start(scenario, seeds, context=context)
+    with run_store.recording():
+        results = run_replicates(scenario, seeds, workers=workers, progress=progress)
+        summary = summarise(results)
+        run_store.write_table("timeseries.parquet", results.timeseries)
+        run_store.write_table("scorecard.csv", results.scorecards)
+        run_store.write_table("summary.csv", summary)
+        figures = [
+            run_store.write_figure("timeseries.png", plots.timeseries_figure(results.timeseries)),
+            run_store.write_figure(
+                "network.png",
+                plots.network_figure(
+                    initial_network(scenario, seeds[0]),
+                    seed=seeds[0],
+                    title=f"{scenario.name}, week 0 of replicate 0",
+                ),
+            ),
+        ]
+        run_store.complete()
+    return RunRecord(run_store.folder, scenario, seeds, summary, figures)
