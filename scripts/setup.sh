@@ -48,4 +48,45 @@ if [ -n "$extras" ]; then
 else
     .venv/bin/python -m pip install --quiet -e .
 fi
+
+# ---- the dashboard (govsim viz): a browser for its test, its page assets for offline use
+
+has_extra() { [[ ",$extras," == *",$1,"* ]]; }
+
+# apt-get as root, or through passwordless sudo; otherwise say why not and fail.
+apt_install() {
+    local package="$1" why="$2" sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+            sudo="sudo"
+        else
+            echo "setup: $package is missing and cannot be installed here (not root, no passwordless sudo); $why. Install it with 'apt-get install $package'." >&2
+            return 1
+        fi
+    fi
+    if ! command -v apt-get >/dev/null 2>&1; then
+        echo "setup: $package is missing and this system has no apt-get; $why." >&2
+        return 1
+    fi
+    echo "setup: installing $package with apt-get ($why)"
+    $sudo apt-get update -qq >/dev/null &&
+        $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+}
+
+if has_extra test || has_extra dev; then
+    # Playwright cannot download its own browsers here: the test drives Debian's chromium.
+    if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+        if ! apt_install chromium "the dashboard's browser test needs it and will be skipped"; then
+            # As root an apt failure is a broken install, not a reason to skip the test.
+            [ "$(id -u)" -ne 0 ] || exit 1
+        fi
+    fi
+fi
+if has_extra test || has_extra dev || has_extra viz; then
+    # The page's scripts and style sheets, served locally (works behind firewalls).
+    if ! command -v npm >/dev/null 2>&1; then
+        apt_install npm "govsim viz --install-assets downloads the page assets with it" || exit 1
+    fi
+    .venv/bin/govsim viz --install-assets
+fi
 echo "setup: ready (.venv, extras: ${extras:-none})"
