@@ -313,7 +313,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (8765)")
     p.add_argument("--no-open", action="store_true", help="do not open a browser")
     p.add_argument(
-        "--install-assets", action="store_true", help="install the dashboard's web assets first"
+        "--install-assets",
+        action="store_true",
+        help="install the page's scripts and styles for offline use, then exit",
     )
     p.set_defaults(handler=viz)
     return parser
