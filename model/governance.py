@@ -216,10 +216,17 @@ class GovernanceModel(mesa.Model):
             run comes from ``self.rng``, so a seed fixes the run.
         agent_interval: take agent-type records every this many steps (0: never;
             sweeps and the CLI only need the model metrics).
+        lazy_agents: build the community graph, Mesa's ``Network`` and the agents when
+            first used (``model.grid``, ``model.agents``, ``model.agents_by_type``,
+            agent records) instead of at construction. The step never uses them, so
+            sweeps and very large runs that only need metrics skip their cost (about
+            two thirds of the build time and memory at a million residents,
+            docs/PERFORMANCE.md). Built late, they hold the ties of that moment; only
+            the order in which a node's neighbours are listed can differ.
 
     Attributes:
         settings: the scenario. population: the agent state arrays and tie matrices.
-        grid: Mesa ``Network`` over the community graph (``grid.G``).
+        grid: Mesa ``Network`` over the community graph (``grid.G``), holding every agent.
         issues: the issue book. mechanisms: the enabled innovations by name.
         rule: the participation decision rule. datacollector: the metrics, per step.
     """
@@ -230,10 +237,12 @@ class GovernanceModel(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         agent_interval: int = 1,
+        lazy_agents: bool = False,
     ) -> None:
         settings = scenario if scenario is not None else Scenario()
         super().__init__(rng=settings.seed if rng is None else rng)
         self.settings = settings
+        self._grid: CommunityNetwork | None = None
         with _collector_paused():
             self.population = build_population(settings, self.rng)
             self.issues = issues.IssueBook()
@@ -244,10 +253,8 @@ class GovernanceModel(mesa.Model):
             for mechanism in self.mechanisms.values():
                 mechanism.setup(self)
             self.rule.setup(self)
-            self.grid = CommunityNetwork(
-                build_graph(self.population), layout=None, random=self.random
-            )
-            self._create_agents()
+        if not lazy_agents:
+            self._build_agents()
         self._metric_cache: dict[str, Any] = {}
         self.current_metrics = compute_metrics(self, self._metric_cache)
         self.datacollector = ArrayDataCollector(
@@ -266,15 +273,47 @@ class GovernanceModel(mesa.Model):
         p = self.population
         return StepState.empty(p.n_residents, p.n_units, p.n_communities)
 
-    def _create_agents(self) -> None:
-        p = self.population
-        grid = self.grid
-        for index in range(p.n_residents):
-            Resident(self, index, grid[index])
-        for community in range(p.n_communities):
-            PartyOrganisation(self, community, grid[int(p.core_node(community))])
-        for unit, kind in enumerate(p.units.kind.tolist()):
-            AGENT_CLASSES[kind](self, unit, grid[int(p.unit_node(unit))])
+    def _build_agents(self) -> None:
+        """Build the graph of the current ties, Mesa's Network, and one agent per node."""
+        with _collector_paused():
+            grid = CommunityNetwork(build_graph(self.population), layout=None, random=self.random)
+            self._grid = grid
+            self.ties.attach(grid)
+            p = self.population
+            for index in range(p.n_residents):
+                Resident(self, index, grid[index])
+            for community in range(p.n_communities):
+                PartyOrganisation(self, community, grid[int(p.core_node(community))])
+            for unit, kind in enumerate(p.units.kind.tolist()):
+                AGENT_CLASSES[kind](self, unit, grid[int(p.unit_node(unit))])
+
+    @property
+    def grid(self) -> CommunityNetwork:
+        """Mesa's ``Network`` over the community graph; every agent sits on its node."""
+        if self._grid is None:
+            self._build_agents()
+        return self._grid
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """All agents (Mesa's ``Model.agents``)."""
+        if self._grid is None:
+            self._build_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict[type, mesa.agent.AgentSet]:
+        """The agents of each class (Mesa's ``Model.agents_by_type``)."""
+        if self._grid is None:
+            self._build_agents()
+        return super().agents_by_type
+
+    @property
+    def agent_types(self) -> list[type]:
+        """The agent classes present (Mesa's ``Model.agent_types``)."""
+        if self._grid is None:
+            self._build_agents()
+        return super().agent_types
 
     # ---- time ------------------------------------------------------------------------
 

@@ -183,8 +183,8 @@ def _active_component_share(model: GovernanceModel) -> float:
     np.cumsum(np.bincount(model.ties.rows[both], minlength=n), out=indptr[1:])
     active = sp.csr_matrix((np.ones(both.size), ties.indices[both], indptr), shape=ties.shape)
     _, labels = connected_components(active, directed=True, connection="strong")
-    sizes = np.bincount(labels[recent])
-    return float(sizes.max() / residents.block.size)
+    # Residents not recent are components of one, so the largest count is the same.
+    return float(np.bincount(labels).max() / residents.block.size)
 
 
 def _ei_index(model: GovernanceModel) -> float:

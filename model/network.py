@@ -290,8 +290,14 @@ class TieEditor:
 
     def __init__(self, model: GovernanceModel) -> None:
         self.model = model
+        self.grid: Network | None = None
         self.version = 0
+        self._within: tuple[int, np.ndarray, np.ndarray] | None = None
         self._refresh_edge_index()
+
+    def attach(self, grid: Network) -> None:
+        """From now on, apply every change of who is tied to whom to ``grid`` (and grid.G)."""
+        self.grid = grid
 
     # ---- resident-resident ties --------------------------------------------------
 
@@ -329,7 +335,12 @@ class TieEditor:
             (i, j) with members[i] and members[j]; each tie appears twice, as (i, j) and
             (j, i).
         """
-        return np.flatnonzero(np.take(members, self.rows) & np.take(members, self.cols))
+        last = self._within
+        if last is not None and last[0] == self.version and np.array_equal(last[1], members):
+            return last[2]  # the same members and ties as last time (update_ties, then wellbeing)
+        found = np.flatnonzero(np.take(members, self.rows) & np.take(members, self.cols))
+        self._within = (self.version, members.copy(), found)
+        return found
 
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
         """Tie residents i[k] and j[k] (new ties only); returns the number of new ties."""
@@ -402,8 +413,8 @@ class TieEditor:
 
         The same as ``grid.add_connection(grid[a[k]], grid[b[k]])`` for every k.
         """
-        grid = getattr(self.model, "grid", None)
-        if grid is None:  # during setup the graph is built from the matrices afterwards
+        grid = self.grid
+        if grid is None:  # not built yet: it will be built from the matrices
             return
         pairs = list(zip(np.asarray(a).tolist(), np.asarray(b).tolist(), strict=True))
         grid.G.add_edges_from(pairs)
@@ -413,7 +424,7 @@ class TieEditor:
             cell_y.connect(cell_x)
 
     def _disconnect(self, a: np.ndarray, b: np.ndarray) -> None:
-        grid = getattr(self.model, "grid", None)
+        grid = self.grid
         if grid is None:
             return
         for x, y in zip(a.tolist(), b.tolist(), strict=True):

@@ -33,21 +33,24 @@ __all__ = ["LogitRule", "participation_utility"]
 
 
 def participation_utility(model: GovernanceModel) -> np.ndarray:
-    """u_i of the logit rule for every resident (see the module docstring)."""
+    """u_i of the logit rule for every resident (see the module docstring).
+
+    The terms are added in the order of the formula, into one array.
+    """
     w = model.settings.decision.weights
     residents = model.population.residents
     state = model.step_state
-    return (
-        w.intercept
-        + w.disposition * state.disposition_factor * residents.disposition
-        + w.efficacy * residents.efficacy
-        + w.trust * residents.trust
-        + w.neighbours * state.neighbour_share
-        + w.mobilised * residents.mobilised
-        + w.incentive * state.incentive
-        - w.time_cost * (1.0 - residents.availability)
-        + state.extra_utility
-    )
+    u = w.disposition * state.disposition_factor
+    u *= residents.disposition
+    u += w.intercept
+    u += w.efficacy * residents.efficacy
+    u += w.trust * residents.trust
+    u += w.neighbours * state.neighbour_share
+    u += w.mobilised * residents.mobilised
+    u += w.incentive * state.incentive
+    u -= w.time_cost * (1.0 - residents.availability)
+    u += state.extra_utility
+    return u
 
 
 class LogitRule(DecisionRule):

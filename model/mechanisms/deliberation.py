@@ -141,6 +141,19 @@ def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> boo
     return bool(agree.mean() >= majority)
 
 
+class _Groups:
+    """Items split by group (one stable sort for all groups): ``of(g)``, in their given order."""
+
+    def __init__(self, items: np.ndarray, group: np.ndarray, groups: int) -> None:
+        order = np.argsort(group, kind="stable")
+        self.items = items[order]
+        self.bounds = np.searchsorted(group[order], np.arange(groups + 1)).tolist()
+
+    def of(self, g: int) -> np.ndarray:
+        """The items of group g."""
+        return self.items[self.bounds[g] : self.bounds[g + 1]]
+
+
 class Deliberation(Mechanism):
     """Consultation meetings decide pending issues when attendees reach consensus."""
 
@@ -162,10 +175,18 @@ class Deliberation(Mechanism):
         state.decided_at_meeting = np.zeros(0, np.int64)
         if interval == 0 or model.week % interval != 0:
             return
+        residents = model.population.residents
+        communities = model.population.n_communities
+        # Who could attend and what is on each agenda, found once for all communities: a
+        # meeting changes only its own community's opinions and issues.
+        participants = np.flatnonzero(residents.participating)
+        present = _Groups(participants, residents.community[participants], communities)
+        agendas = self._agendas(model, communities)
         attendees_all, decided_all = [], []
-        for community in range(model.population.n_communities):
+        for community in range(communities):
             self.meetings_scheduled += 1
-            attendees, decided = self._meeting(model, community)
+            agenda = agendas.of(community)[: self.params.agenda_size]
+            attendees, decided = self._meeting(model, community, present.of(community), agenda)
             attendees_all.append(attendees)
             if decided:
                 decided_all.append(attendees)
@@ -173,10 +194,12 @@ class Deliberation(Mechanism):
         if decided_all:
             state.decided_at_meeting = np.concatenate(decided_all)
 
-    def _meeting(self, model: GovernanceModel, community: int) -> tuple[np.ndarray, bool]:
+    def _meeting(
+        self, model: GovernanceModel, community: int, present: np.ndarray, agenda: np.ndarray
+    ) -> tuple[np.ndarray, bool]:
+        """One community's meeting: attendance, exchange rounds, consensus, decision."""
         residents = model.population.residents
         p = self.params
-        present = np.flatnonzero(residents.participating & (residents.community == community))
         if present.size > p.meeting_size:
             present = model.rng.choice(present, p.meeting_size, replace=False)
         if present.size < 2:
@@ -185,7 +208,6 @@ class Deliberation(Mechanism):
         for _ in range(p.rounds):
             a, b = random_matching(model.rng, present)
             bounded_confidence(residents.opinion, a, b, p.confidence, p.convergence)
-        agenda = self._agenda(model, community)
         if agenda.size == 0 or not consensus_reached(
             residents.opinion[present], p.consensus_band, p.majority
         ):
@@ -196,22 +218,27 @@ class Deliberation(Mechanism):
         self.decisions += 1
         residents.efficacy[present] += p.efficacy_gain * (1.0 - residents.efficacy[present])
         # The next agenda starts from fresh opinions.
-        members = residents.community == community
+        members = self._members(model).of(community)
         traits = model.settings.population.traits
         residents.opinion[members] = model.rng.uniform(
-            traits.opinion_low, traits.opinion_high, int(members.sum())
+            traits.opinion_low, traits.opinion_high, members.size
         )
         return present, True
 
-    def _agenda(self, model: GovernanceModel, community: int) -> np.ndarray:
+    def _agendas(self, model: GovernanceModel, communities: int) -> _Groups:
+        """Open issues awaiting a decision, oldest first, by community (agendas are the first)."""
         book = model.issues
         waiting = book.open_issues()
-        waiting = waiting[
-            (book.community[waiting] == community)
-            & book.needs_decision[waiting]
-            & (book.decided[waiting] == UNDECIDED)
-        ]
-        return waiting[: self.params.agenda_size]
+        waiting = waiting[book.needs_decision[waiting] & (book.decided[waiting] == UNDECIDED)]
+        return _Groups(waiting, book.community[waiting], communities)
+
+    def _members(self, model: GovernanceModel) -> _Groups:
+        """The residents of each community (found once: nobody moves)."""
+        if getattr(self, "_members_of", None) is None:
+            community = model.population.residents.community
+            everyone = np.arange(community.size)
+            self._members_of = _Groups(everyone, community, model.population.n_communities)
+        return self._members_of
 
     def _informal_exchanges(self, model: GovernanceModel) -> None:
         """``pairs_per_step`` pairwise exchanges, one after another (Deffuant et al. 2000)."""

@@ -26,7 +26,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.stats import rankdata
 
 from model.mechanisms.base import Mechanism
 from model.population import ENTERPRISE
@@ -38,14 +37,30 @@ __all__ = ["IntegralScoring", "percentile_in_group"]
 
 
 def percentile_in_group(values: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Percentile rank (0 lowest .. 1 highest, ties averaged) of each value in its group."""
-    out = np.zeros(values.size)
-    for label in np.unique(group):
-        members = np.flatnonzero(group == label)
-        if members.size > 1:
-            out[members] = (rankdata(values[members]) - 1.0) / (members.size - 1.0)
-        else:
-            out[members] = 1.0
+    """Percentile rank (0 lowest .. 1 highest, ties averaged) of each value in its group.
+
+    Rule: in a group of m > 1 values, q = (r - 1) / (m - 1) with r the value's rank,
+    1..m, tied values sharing the mean of their ranks (``scipy.stats.rankdata``,
+    'average'); a value alone in its group has q = 1. All groups are ranked with one
+    sort (tests/test_equivalence.py checks it against rankdata group by group).
+    """
+    out = np.empty(values.size)
+    if values.size == 0:
+        return out
+    order = np.lexsort((values, group))
+    g, v = group[order], values[order]
+    position = np.arange(v.size)
+    new_group = np.concatenate([[True], g[1:] != g[:-1]])
+    new_run = new_group | np.concatenate([[True], v[1:] != v[:-1]])
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0))
+    group_end = np.append(np.flatnonzero(new_group)[1:], v.size)[np.cumsum(new_group) - 1]
+    run_start = np.maximum.accumulate(np.where(new_run, position, 0))
+    run_end = np.append(np.flatnonzero(new_run)[1:], v.size)[np.cumsum(new_run) - 1]
+    # Ranks 1..m in the group; a tie run from rank a to rank b shares (a + b) / 2.
+    rank = 0.5 * ((run_start - group_start + 1) + (run_end - group_start))
+    size = group_end - group_start
+    alone = size == 1
+    out[order] = np.where(alone, 1.0, (rank - 1.0) / np.where(alone, 1, size - 1.0))
     return out
 
 
