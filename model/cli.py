@@ -48,9 +48,10 @@ class Terminated(KeyboardInterrupt):
 
 
 def _bad_input_errors() -> tuple[type[BaseException], ...]:
-    from model.store import OutputError  # noqa: PLC0415 - pandas; only once a verb runs
-
-    return (ScenarioError, OutputError, UsageError)
+    # The run store (and pandas with it) is imported only by verbs that write runs;
+    # if it was never imported, none of its errors can have been raised.
+    store = sys.modules.get("model.store")
+    return (ScenarioError, UsageError, *((store.OutputError,) if store else ()))
 
 
 # --------------------------------------------------------------------------- argument types
@@ -104,13 +105,15 @@ def _overrides(args: argparse.Namespace) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     """``govsim run``: replicates of one scenario, stored as a run folder."""
-    from model.experiment import run_scenario  # noqa: PLC0415 - the model is heavy
-    from model.store import RunStore  # noqa: PLC0415
-
+    # Bad input is reported before the model (seconds of imports) is loaded.
     overrides = _overrides(args)
     scenario = load_scenario(args.scenario, overrides)
+    from model.store import RunStore  # noqa: PLC0415
+
     folder = Path(args.out) if args.out else Path("results") / scenario.name
     run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
+    from model.experiment import run_scenario  # noqa: PLC0415
+
     context = {
         "scenario_file": str(Path(args.scenario).resolve()),
         "overrides": overrides,

@@ -17,6 +17,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from model.experiment import t_interval
+from model.metrics import METRICS
 
 __all__ = ["KIND_COLOURS", "MAIN_METRICS", "network_figure", "network_sample", "timeseries_figure"]
 
@@ -43,8 +44,18 @@ ILLUSTRATIVE = "illustrative defaults, not calibrated"
 
 
 def _band(timeseries: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Mean and 95% t-interval per step, clipped to the metric's documented range.
+
+    With few replicates the t-interval of a share can reach past 0 or 1; drawing
+    it there would suggest impossible values, so the band stops at the range
+    (summary.csv keeps the unclipped interval).
+    """
     per_step = timeseries.groupby("step")[metric].agg(["count", "mean", "std"])
-    return t_interval(per_step.rename(columns={"count": "n", "std": "sd"}))
+    band = t_interval(per_step.rename(columns={"count": "n", "std": "sd"}))
+    info = METRICS.get(metric)
+    if info is not None:
+        band[["ci95_low", "ci95_high"]] = band[["ci95_low", "ci95_high"]].clip(info.low, info.high)
+    return band
 
 
 def timeseries_figure(timeseries: pd.DataFrame, metrics: tuple[str, ...] = MAIN_METRICS) -> Figure:

@@ -178,6 +178,21 @@ def git_state() -> dict[str, Any] | None:
 # --------------------------------------------------------------------------- the run folder
 
 
+def _holds_other_files(folder: Path) -> bool:
+    """Whether a folder without a manifest holds files that no govsim run left there.
+
+    A run killed while writing its first manifest leaves only temp files (and, at
+    most, an empty figures/ folder): such a folder is still free for a run.
+    """
+    for entry in folder.iterdir():
+        if entry.name.startswith(".") and entry.name.endswith(_TEMP_SUFFIX):
+            continue
+        if entry.name == FIGURES and entry.is_dir() and not any(entry.iterdir()):
+            continue
+        return True
+    return False
+
+
 class RunStore:
     """One run folder, written in the order that keeps it honest (see module docstring)."""
 
@@ -208,13 +223,13 @@ class RunStore:
                 f"output folder '{folder}' is a file, not a folder. Give --out a folder "
                 "path (it is created if missing)."
             )
-        if folder.is_dir() and not (folder / MANIFEST).is_file() and any(folder.iterdir()):
+        if folder.is_dir() and not (folder / MANIFEST).is_file() and _holds_other_files(folder):
             raise OutputError(
                 f"output folder '{folder}' already holds files and is not a govsim run "
                 "folder (it has no manifest.json). Choose an empty or new folder with --out."
             )
         try:
-            (folder / FIGURES).mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             descriptor, probe = tempfile.mkstemp(dir=folder, prefix=".probe.", suffix=_TEMP_SUFFIX)
             os.close(descriptor)
             os.unlink(probe)
@@ -257,10 +272,11 @@ class RunStore:
         }
         self._write_manifest()
         self._remove_previous_outputs()
+        self.figures.mkdir(exist_ok=True)
 
     def _remove_previous_outputs(self) -> None:
         stale = [self.folder / name for name in TABLES]
-        stale += list(self.figures.glob("*.png"))
+        stale += list(self.figures.glob("*.png")) if self.figures.is_dir() else []
         for folder in (self.folder, self.figures):  # temp files of a killed run
             stale += list(folder.glob(f".*{_TEMP_SUFFIX}"))
         for path in stale:
