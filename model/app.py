@@ -191,7 +191,7 @@ class DashboardModel(GovernanceModel):
     Attributes:
         notices: messages shown on the page (a seed or lever that could not be used).
         picture: the seeded layout and sample of the community graph.
-        source: where the base scenario came from (a path, or "built-in default").
+        source: where the base scenario came from (a file name, or "built-in default").
     """
 
     def __init__(
@@ -230,7 +230,8 @@ class DashboardModel(GovernanceModel):
             scenario = base
         super().__init__(scenario, rng=chosen, agent_interval=0)
         self.seed_used = chosen
-        self.source = os.environ.get(SCENARIO_ENV, "").strip() or "built-in default"
+        path = os.environ.get(SCENARIO_ENV, "").strip()
+        self.source = os.path.basename(path) if path else "built-in default"
         self.picture = CommunityPicture.for_model(self, chosen)
 
 
@@ -509,12 +510,22 @@ def draw_scorecard(model: GovernanceModel) -> Figure:
         card = model.scorecard()
     names = list(OBJECTIVE_LABELS)
     values = [card[name] for name in names]
-    fig = Figure(figsize=PICTURE_SIZE, layout="constrained")
+    fig = Figure(figsize=PICTURE_SIZE)
+    fig.subplots_adjust(left=0.36, right=0.97, top=0.9, bottom=0.14)  # fixed: redrawn weekly
     ax = fig.subplots()
     y = np.arange(len(names))[::-1]
     ax.barh(y, values, color="#4c72b0")
     for row, value in zip(y, values, strict=True):
-        ax.text(min(value, 0.86) + 0.02, row, f"{value:.2f}", va="center", fontsize=9)
+        inside = value > 0.85  # no room to the right: write it on the bar
+        ax.text(
+            value - 0.02 if inside else value + 0.02,
+            row,
+            f"{value:.2f}",
+            va="center",
+            ha="right" if inside else "left",
+            color="white" if inside else "black",
+            fontsize=9,
+        )
     ax.set_yticks(y, [OBJECTIVE_LABELS[name] for name in names])
     ax.set_xlim(0, 1)
     ax.set_title(f"Five-objectives scorecard, week {model.week}", fontsize=11)
