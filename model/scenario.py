@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -1095,6 +1096,12 @@ def _display(file: Path) -> str:
         return str(file)
 
 
+@functools.cache
+def _default_document() -> dict[str, Any]:
+    """``Scenario()`` as a plain document (deep-copied by ``deep_merge`` on use)."""
+    return Scenario().model_dump(mode="json")
+
+
 def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
     """Load a scenario file: YAML, ``extends`` resolved, overrides applied, validated.
 
@@ -1112,6 +1119,9 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     """
     path = Path(path)
     document, located = resolve_document(path)
+    # Start from the defaults: a section whose defaults its parent supplies (each kind
+    # of unit) must keep the keys a file or --set does not name.
+    document = deep_merge(_default_document(), document)
     origins = _origins(path, located)
     for dotted, value in (overrides or {}).items():
         try:

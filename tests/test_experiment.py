@@ -1,0 +1,189 @@
+"""Experiments: replicate seeds, one replicate, serial and parallel runs, summaries, figures."""
+
+from __future__ import annotations
+
+import math
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SMALL
+from scipy import stats
+
+from model import GovernanceModel, Scenario
+from model.experiment import (
+    ID_COLUMNS,
+    Replicates,
+    SerialExecutor,
+    replicate_seeds,
+    run_replicate,
+    run_replicates,
+    run_scenario,
+    summarise,
+)
+from model.metrics import METRICS, OBJECTIVES
+from model.plots import network_figure, network_sample, timeseries_figure
+from model.store import read_manifest
+
+
+@pytest.fixture(scope="module")
+def small():
+    return Scenario().with_overrides(SMALL)
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+def test_replicate_seeds_are_spawned_reproducibly_and_independent_of_their_number():
+    seeds = replicate_seeds(20190601, 5)
+    assert seeds == replicate_seeds(20190601, 5)
+    assert replicate_seeds(20190601, 8)[:5] == seeds  # more replicates keep the first ones
+    assert len(set(seeds)) == 5
+    assert all(0 <= seed < 2**63 for seed in seeds)
+    assert replicate_seeds(1, 5) != seeds
+    expected = np.random.SeedSequence(20190601).spawn(5)[3].generate_state(1, np.uint64)[0]
+    assert seeds[3] == int(expected) >> 1
+
+
+# --------------------------------------------------------------------------- one replicate
+
+
+def test_one_replicate_is_a_tidy_frame_that_its_seed_reproduces(small):
+    frame = run_replicate(small, 4, 12345)
+    assert list(frame.columns) == [*ID_COLUMNS, *METRICS]
+    assert frame["step"].tolist() == list(range(small.steps + 1))
+    assert (frame["replicate"] == 4).all() and (frame["seed"] == 12345).all()
+    assert (frame["scenario"] == small.name).all()
+    alone = GovernanceModel(small, rng=12345, agent_interval=0).run().metrics_frame()
+    np.testing.assert_array_equal(frame[list(METRICS)].to_numpy(), alone[list(METRICS)].to_numpy())
+
+
+# --------------------------------------------------------------------------- many replicates
+
+
+def test_parallel_replicates_give_the_same_numbers_as_serial_ones(small):
+    seeds = replicate_seeds(small.seed, 3)
+    serial = run_replicates(small, seeds, workers=1, progress=False)
+    parallel = run_replicates(small, seeds, workers=2, progress=False)
+    pd.testing.assert_frame_equal(serial.timeseries, parallel.timeseries, check_exact=True)
+    pd.testing.assert_frame_equal(serial.scorecards, parallel.scorecards, check_exact=True)
+    assert serial.timeseries["replicate"].tolist() == sorted(serial.timeseries["replicate"])
+    assert set(OBJECTIVES) <= set(serial.scorecards.columns)
+
+
+class _Backwards(SerialExecutor):
+    """Finishes tasks in reverse order, as a pool may."""
+
+    def imap(self, function, tasks):
+        return map(function, list(tasks)[::-1])
+
+
+def test_results_are_ordered_by_replicate_whatever_order_they_finish_in(small):
+    seeds = replicate_seeds(small.seed, 3)
+    forwards = run_replicates(small, seeds, progress=False)
+    backwards = run_replicates(small, seeds, progress=False, executor=_Backwards())
+    pd.testing.assert_frame_equal(forwards.timeseries, backwards.timeseries)
+
+
+# --------------------------------------------------------------------------- summary
+
+
+def _replicates(values: list[float]) -> Replicates:
+    rows = [
+        {"scenario": "s", "replicate": r, "seed": r, "step": step, "participation_rate": v * step}
+        for r, v in enumerate(values)
+        for step in (0, 1)
+    ]
+    scorecards = pd.DataFrame(
+        [{"scenario": "s", "replicate": r, "seed": r, "x": v} for r, v in enumerate(values)]
+    )
+    return Replicates(pd.DataFrame(rows), scorecards)
+
+
+def test_summary_is_mean_sd_and_a_t_interval_at_the_final_step():
+    table = summarise(_replicates([1.0, 2.0, 3.0])).set_index("metric")
+    row = table.loc["participation_rate"]
+    half = stats.t.ppf(0.975, 2) * 1.0 / math.sqrt(3)  # sd of 1, 2, 3 is 1
+    assert (row["step"], row["n"], row["mean"], row["sd"]) == (1, 3, 2.0, 1.0)
+    assert row["ci95_low"] == pytest.approx(2.0 - half)
+    assert row["ci95_high"] == pytest.approx(2.0 + half)
+    assert table.loc["scorecard.x", "mean"] == 2.0
+
+
+def test_summary_counts_only_defined_values_and_gives_no_interval_for_one():
+    table = summarise(_replicates([1.0, float("nan"), 3.0])).set_index("metric")
+    assert table.loc["participation_rate", "n"] == 2
+    assert table.loc["participation_rate", "mean"] == 2.0
+    single = summarise(_replicates([5.0])).set_index("metric").loc["participation_rate"]
+    assert single["n"] == 1 and single["mean"] == 5.0
+    assert math.isnan(single["ci95_low"]) and math.isnan(single["ci95_high"])
+
+
+# --------------------------------------------------------------------------- a stored run
+
+
+def test_run_scenario_stores_everything_and_its_figures(tmp_path, small):
+    record = run_scenario(small, tmp_path / "run", progress=False)
+    manifest = read_manifest(record.folder)
+    assert manifest["status"] == "completed"
+    for figure in record.figures:
+        assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert figure.stat().st_size > 10_000
+    assert set(record.summary["metric"]) >= set(METRICS)
+
+
+def test_timeseries_figure_draws_a_band_only_with_replicates(small):
+    seeds = replicate_seeds(small.seed, 2)
+    two = run_replicates(small, seeds, progress=False).timeseries
+    figure = timeseries_figure(two, ("participation_rate", "trust_mean"))
+    axes = [ax for ax in figure.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in axes] == ["participation_rate", "trust_mean"]
+    assert all(ax.collections for ax in axes)  # the 95% bands
+    assert "95% CI over 2 replicates" in figure.texts[0].get_text()
+    one = timeseries_figure(two[two["replicate"] == 0], ("participation_rate",))
+    assert not one.axes[0].collections
+    assert "1 replicate" in one.texts[0].get_text()
+
+
+def _district(communities: int, blocks: int, size: int) -> nx.Graph:
+    graph = nx.Graph()
+    node = 0
+    for community in range(communities):
+        graph.add_node(node, kind="party_organisation", block=0, community=community)
+        node += 1
+        for block in range(blocks):
+            members = list(range(node, node + size))
+            graph.add_nodes_from(members, kind="resident", block=block, community=community)
+            nx.add_path(graph, members)
+            node += size
+    return graph
+
+
+def test_a_big_network_is_drawn_as_whole_blocks_and_says_so():
+    graph = _district(communities=4, blocks=10, size=50)
+    drawn, what = network_sample(graph, max_nodes=300, seed=1)
+    assert drawn.number_of_nodes() <= 300
+    assert f"of {graph.number_of_nodes():,} nodes" in what
+
+    def blocks(g):
+        keys = {}
+        for node, data in g.nodes(data=True):
+            if data["kind"] == "resident":
+                keys.setdefault((data["community"], data["block"]), set()).add(node)
+        return keys
+
+    whole = blocks(graph)
+    assert blocks(drawn)
+    for key, members in blocks(drawn).items():  # whole blocks, never part of one
+        assert members == whole[key]
+    again, _ = network_sample(graph, max_nodes=300, seed=1)
+    assert set(again) == set(drawn)  # seeded
+    title = network_figure(graph, seed=1, max_nodes=300).axes[0].get_title()
+    assert "sample of" in title
+
+
+def test_a_small_network_is_drawn_whole():
+    graph = _district(communities=1, blocks=3, size=10)
+    drawn, what = network_sample(graph, max_nodes=300, seed=1)
+    assert drawn is graph and what == "all 31 nodes"
