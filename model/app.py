@@ -622,6 +622,10 @@ COMPONENTS = [
 ]
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
 @solara.component
 def About(model: DashboardModel) -> None:
     """Sidebar card: what is on screen, and how to change it."""
@@ -629,12 +633,14 @@ def About(model: DashboardModel) -> None:
     on = [name for name in MECHANISM_NAMES if settings.enabled(name)]
     lines = (
         f"Scenario: {settings.name} ({model.source}); seed {model.seed_used}.",
-        f"{model.population.n_residents:,} households, {model.population.n_units} units, "
-        f"{model.population.n_communities} communities.",
+        f"{model.population.n_residents:,} households, {_count(model.population.n_units, 'unit')}, "
+        f"{_count(model.population.n_communities, 'community', 'communities')}.",
         f"Innovations on: {', '.join(on) or 'none'}.",
         model.picture.note,
         "Change switches, sliders or the seed, then press Reset to apply them. "
         "One step is one week. Defaults are illustrative, not calibrated.",
+        "This is one replicate: for the spread over replications use govsim run and "
+        "govsim compare.",
     )
     # Plain text, not solara.Markdown: Markdown loads mermaid (a 60 MB asset) in the page.
     with solara.Sidebar(), solara.Card("About this run"), solara.Column(gap="6px"):
