@@ -24,11 +24,14 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from model.scenario import ScenarioError, load_scenario, scenario_json_schema, scenario_reference
+
+if TYPE_CHECKING:
+    from model.experiment import RunRecord
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
@@ -134,7 +137,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _summary_table(record: Any) -> str:
+def _summary_table(record: RunRecord) -> str:
     """The short table printed at the end of a run: main metrics and the five objectives."""
     from model.metrics import OBJECTIVES  # noqa: PLC0415
     from model.plots import MAIN_METRICS  # noqa: PLC0415

@@ -42,12 +42,14 @@ from model.scenario import Scenario
 
 __all__ = [
     "ID_COLUMNS",
+    "Executor",
     "ProcessExecutor",
     "Replicate",
     "ReplicateResult",
     "Replicates",
     "RunRecord",
     "SerialExecutor",
+    "executor_for",
     "initial_network",
     "replicate_seeds",
     "run_replicate",
@@ -191,7 +193,8 @@ class ProcessExecutor:
 
     forkserver, not fork: after numpy is imported the parent has BLAS threads, and
     forking a threaded process may deadlock (Python 3.12 warns). The server imports
-    the model once; every worker is a cheap fork of it.
+    the model once; every worker is a cheap fork of it. As with any multiprocessing,
+    a script that uses it must guard its entry point (``if __name__ == "__main__":``).
     """
 
     workers: int

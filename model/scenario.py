@@ -1071,9 +1071,10 @@ def resolve_document(
         )
     parent_path = (path.parent / parent_name).resolve()
     if not parent_path.is_file():
+        problem = "is a folder, not a file" if parent_path.is_dir() else "does not exist"
         raise ScenarioError(
-            f"'extends' (line {lines.get('extends', '?')}) names '{parent_name}', which does "
-            f"not exist (looked for {parent_path}). The path is relative to this file.",
+            f"'extends' (line {lines.get('extends', '?')}) names '{parent_name}', which "
+            f"{problem} (looked for {parent_path}). The path is relative to this file.",
             source=str(path),
         )
     parent_document, parent_located = resolve_document(parent_path, (*_chain, resolved))
