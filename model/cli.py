@@ -42,10 +42,6 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
-class UsageError(ValueError):
-    """A bad command-line value that argparse cannot check by itself (exit code 2)."""
-
-
 class Terminated(KeyboardInterrupt):
     """SIGTERM, turned into an interruption so that a run folder is closed honestly."""
 
@@ -54,7 +50,7 @@ def _bad_input_errors() -> tuple[type[BaseException], ...]:
     # The run store (and pandas with it) is imported only by verbs that write runs;
     # if it was never imported, none of its errors can have been raised.
     store = sys.modules.get("model.store")
-    return (ScenarioError, UsageError, *((store.OutputError,) if store else ()))
+    return (ScenarioError, *((store.OutputError,) if store else ()))
 
 
 # --------------------------------------------------------------------------- argument types
@@ -180,7 +176,8 @@ def check(args: argparse.Namespace) -> int:
         on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
         print(
             f"ok: {name}: '{scenario.name}', {scenario.steps} weeks, "
-            f"{scenario.replications} replicates, {scenario.population.residents:,} residents; "
+            f"{scenario.replications} replicate{'s' if scenario.replications != 1 else ''}, "
+            f"{scenario.population.residents:,} residents; "
             f"innovations on: {', '.join(on) or 'none'}"
         )
     return EXIT_BAD_INPUT if failed else EXIT_OK
