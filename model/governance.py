@@ -219,10 +219,12 @@ class GovernanceModel(mesa.Model):
         lazy_agents: build the community graph, Mesa's ``Network`` and the agents when
             first used (``model.grid``, ``model.agents``, ``model.agents_by_type``,
             agent records) instead of at construction. The step never uses them, so
-            sweeps and very large runs that only need metrics skip their cost (about
-            two thirds of the build time and memory at a million residents,
-            docs/PERFORMANCE.md). Built late, they hold the ties of that moment; only
-            the order in which a node's neighbours are listed can differ.
+            sweeps and very large runs that only need metrics skip their cost (most of
+            the build time and memory at a million residents, docs/PERFORMANCE.md).
+            Built late, they hold the ties of that moment; only the order in which a
+            node's neighbours are listed can differ from a model built at once.
+            Default (None): lazy exactly when no agent records are taken
+            (``agent_interval=0``).
 
     Attributes:
         settings: the scenario. population: the agent state arrays and tie matrices.
@@ -237,7 +239,7 @@ class GovernanceModel(mesa.Model):
         *,
         rng: int | np.random.Generator | None = None,
         agent_interval: int = 1,
-        lazy_agents: bool = False,
+        lazy_agents: bool | None = None,
     ) -> None:
         settings = scenario if scenario is not None else Scenario()
         super().__init__(rng=settings.seed if rng is None else rng)
@@ -253,7 +255,7 @@ class GovernanceModel(mesa.Model):
             for mechanism in self.mechanisms.values():
                 mechanism.setup(self)
             self.rule.setup(self)
-        if not lazy_agents:
+        if not (agent_interval == 0 if lazy_agents is None else lazy_agents):
             self._build_agents()
         self._metric_cache: dict[str, Any] = {}
         self.current_metrics = compute_metrics(self, self._metric_cache)

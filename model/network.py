@@ -273,6 +273,15 @@ def weighted_graph(model: GovernanceModel) -> nx.Graph:
     return graph
 
 
+def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct pairs (a[k], b[k]), sorted by a then b (as ``np.unique(..., axis=0)``).
+
+    Each pair is sorted and deduplicated as the single key a * n + b (``0 <= b < n``).
+    """
+    key = np.unique(a.astype(np.int64) * n + b)
+    return key // n, key % n
+
+
 class TieEditor:
     """Applies batches of tie changes to the matrices, the networkx graph and Mesa's Network.
 
@@ -349,8 +358,7 @@ class TieEditor:
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         if i.size == 0:
             return 0
-        pairs = np.unique(np.stack([i, j], axis=1), axis=0)
-        i, j = pairs[:, 0], pairs[:, 1]
+        i, j = _unique_pairs(i, j, ties.shape[1])
         existing = np.asarray(ties[i, j]).ravel() > 0
         i, j = i[~existing], j[~existing]
         if i.size == 0:
@@ -389,8 +397,7 @@ class TieEditor:
         ties = population.unit_ties
         if units.size == 0:
             return 0
-        pairs = np.unique(np.stack([units, residents], axis=1), axis=0)
-        units, residents = pairs[:, 0], pairs[:, 1]
+        units, residents = _unique_pairs(units, residents, ties.shape[1])
         existing = np.asarray(ties[units, residents]).ravel() > 0
         units, residents = units[~existing], residents[~existing]
         if units.size == 0:

@@ -168,6 +168,18 @@ def beta_with_mean(
     return rng.beta(mean * concentration, (1.0 - mean) * concentration, size)
 
 
+def _beta_each(rng: np.random.Generator, means: np.ndarray, concentration: float) -> np.ndarray:
+    """One ``beta_with_mean(rng, m, concentration, 1)`` draw per mean, in order, in one call.
+
+    Degenerate means (0 or 1) give constants without drawing, as in ``beta_with_mean``.
+    """
+    out = np.where(means >= 1.0, 1.0, 0.0)
+    drawn = (means > 0.0) & (means < 1.0)
+    m = means[drawn]
+    out[drawn] = rng.beta(m * concentration, (1.0 - m) * concentration)
+    return out
+
+
 def _community_sizes(residents: int, communities: int) -> np.ndarray:
     base, extra = divmod(residents, communities)
     return np.array([base + (c < extra) for c in range(communities)], dtype=np.int64)
@@ -241,29 +253,18 @@ def _build_units(
     branch_share = np.array([s.branch_share for s in spec_of])[kind_arr - 1]
     # Resources vary between units (Gamma, shape 4: CV 0.5) around the kind's mean.
     resources = rng.gamma(4.0, 1.0, n) * mean_resources / 4.0
-    commitment = (
-        np.array(
-            [
-                beta_with_mean(rng, m, scenario.population.traits.heterogeneity, 1)[0]
-                for m in mean_commitment
-            ]
-        )
-        if n
-        else np.zeros(0)
-    )
-    blocks_of = [np.flatnonzero(block_community == c) for c in range(communities)]
-    block = (
-        np.array(
-            [blocks_of[c][rng.integers(len(blocks_of[c]))] for c in community_arr], dtype=np.int32
-        )
-        if n
-        else np.zeros(0, dtype=np.int32)
-    )
+    commitment = _beta_each(rng, mean_commitment, scenario.population.traits.heterogeneity)
+    # Each unit's home block: a uniform block of its community (blocks are numbered by
+    # community, so community c owns blocks first[c] .. first[c + 1] - 1).
+    first = np.searchsorted(block_community, np.arange(communities + 1))
+    block = (first[community_arr] + rng.integers(0, np.diff(first)[community_arr])).astype(np.int32)
     partner = np.zeros(n, dtype=bool)
     share = scenario.mechanisms.integral_scoring.partner_share
-    for c in range(communities):
-        enterprises = np.flatnonzero((kind_arr == ENTERPRISE) & (community_arr == c))
-        chosen = rng.permutation(enterprises)[: round(share * enterprises.size)]
+    enterprises = np.flatnonzero(kind_arr == ENTERPRISE)
+    order = np.argsort(community_arr[enterprises], kind="stable")
+    cuts = np.searchsorted(community_arr[enterprises][order], np.arange(1, communities))
+    for members in np.split(enterprises[order], cuts):  # community by community
+        chosen = rng.permutation(members)[: round(share * members.size)]
         partner[chosen] = True
     return Units(
         kind=kind_arr,
