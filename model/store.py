@@ -276,7 +276,7 @@ class RunStore:
 
     def _remove_previous_outputs(self) -> None:
         stale = [self.folder / name for name in TABLES]
-        stale += list(self.figures.glob("*.png")) if self.figures.is_dir() else []
+        stale += list(self.figures.glob("*.png"))
         for folder in (self.folder, self.figures):  # temp files of a killed run
             stale += list(folder.glob(f".*{_TEMP_SUFFIX}"))
         for path in stale:
