@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import warnings
 from pathlib import Path
 
 from model.scenario import ScenarioError, load_scenario
@@ -202,18 +203,29 @@ def _check_viz_installed() -> None:
         raise DashboardError(f"the dashboard needs solara ({error}); {_VIZ_HINT}.") from None
 
 
-def _serve(scenario: Path | None, host: str, port: int, open_browser: bool) -> int:
-    """Run Solara's server for model/app.py in this process until Ctrl-C."""
-    # Solara reads its settings from the environment when first imported.
-    os.environ[_SCENARIO_ENV] = str(scenario) if scenario else ""
+def _quiet_solara() -> None:
+    """Settings Solara reads from the environment when first imported: call before that."""
+    # No usage reports to Solara's makers from analysts' machines, and no GUI backend.
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def _serve(scenario: Path | None, host: str, port: int, open_browser: bool) -> int:
+    """Run Solara's server for model/app.py in this process until Ctrl-C."""
+    os.environ[_SCENARIO_ENV] = str(scenario) if scenario else ""
+    from click.exceptions import Abort  # noqa: PLC0415 (solara's command line is click)
     from solara.__main__ import run  # noqa: PLC0415 (the viz extra is optional)
 
+    # The page is served over plain http, not in an iframe: Solara's fallback to a
+    # same-site cookie is right, and its warning about it would only alarm analysts.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     args = [APP_MODULE, "--host", host, "--port", str(port), "--production"]
     args += ["--no-check-version", "--open" if open_browser else "--no-open"]
-    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how an analyst stops it
+    # Ctrl-C is how an analyst stops the server: the server shuts down cleanly, then
+    # click turns the interrupt into Abort.
+    with contextlib.suppress(KeyboardInterrupt, Abort):
         run.main(args=args, prog_name="govsim viz", standalone_mode=False)
+    print("govsim viz: stopped.")
     return 0
 
 
@@ -242,6 +254,7 @@ def run_viz(
         scenario, host or port that cannot be used, missing dependencies), with a
         one-paragraph message on stderr.
     """
+    _quiet_solara()
     try:
         if install_assets:
             _install_assets(log=lambda line: print(line, flush=True))

@@ -353,14 +353,15 @@ def server(tmp_path):
                 pytest.fail("govsim viz did not answer within 60 s:\n" + _tail(tmp_path))
             time.sleep(0.3)
         yield url
+        # Ctrl-C is how an analyst stops it: a clean stop, exit code 0.
+        os.killpg(process.pid, signal.SIGINT)
+        process.wait(timeout=15)
+        assert process.returncode == 0, _tail(tmp_path)
+        assert "govsim viz: stopped." in _tail(tmp_path)
     finally:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGINT)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
         log.close()
 
 
