@@ -52,6 +52,7 @@ __all__ = [
     "draw_network",
     "draw_plot",
     "draw_scorecard",
+    "levers_for",
     "model_params",
     "picture_component",
 ]
@@ -141,10 +142,20 @@ def base_scenario() -> Scenario:
     return _base_from(os.environ.get(SCENARIO_ENV, "").strip())
 
 
+def levers_for(base: Scenario) -> tuple[Lever, ...]:
+    """The levers that make sense for a scenario.
+
+    The classic graphs of the docking scenarios (ring, random regular, ...) only exist
+    for some degrees, so their tie density stays as the file sets it.
+    """
+    classic = base.network.generator != "community"
+    return tuple(lever for lever in LEVERS if not (classic and lever.name == "mean_degree"))
+
+
 def model_params(base: Scenario) -> dict[str, dict[str, Any]]:
     """SolaraViz ``model_params``: one input per lever plus the seed box, set to ``base``."""
     params: dict[str, dict[str, Any]] = {}
-    for lever in LEVERS:
+    for lever in levers_for(base):
         value = _value_at(base, lever.path)
         if lever.kind == "switch":
             params[lever.name] = {"type": "Checkbox", "value": bool(value), "label": lever.label}

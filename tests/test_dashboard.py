@@ -77,6 +77,15 @@ def test_every_lever_starts_at_the_scenario_value_and_reaches_the_model(scenario
     assert model.week == 3
 
 
+def test_classic_graph_scenarios_keep_their_tie_density(scenario_file):
+    # A random regular graph needs k * n even: a tie-density slider could break it.
+    scenario_file("population:\n  residents: 101\nnetwork:\n  generator: random_regular\n")
+    params = app.model_params(app.base_scenario())
+    assert "mean_degree" not in params and "admin_burden" in params
+    model = app.DashboardModel(**{k: v["value"] for k, v in params.items()})
+    assert model.settings.network.mean_degree == 6
+
+
 def test_mechanism_switch_turns_the_innovation_off_in_the_model():
     model = app.DashboardModel(deliberation=False, rotation=False)
     assert "deliberation" not in model.mechanisms
