@@ -41,6 +41,7 @@ from model.governance import GovernanceModel
 from model.scenario import Scenario
 
 __all__ = [
+    "ALL_COMMUNITIES",
     "ID_COLUMNS",
     "Executor",
     "ProcessExecutor",
@@ -61,7 +62,9 @@ __all__ = [
 ]
 
 #: The identifying columns of timeseries.parquet, before one column per metric.
-ID_COLUMNS = ("scenario", "replicate", "seed", "step")
+ID_COLUMNS = ("scenario", "replicate", "seed", "step", "community")
+#: ``community`` of the rows that describe the whole scenario (all its communities).
+ALL_COMMUNITIES = -1
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -115,12 +118,19 @@ def simulate(task: Replicate) -> ReplicateResult:
     }
     for position, (column, value) in enumerate(ids.items()):
         frame.insert(position, column, value)
-    frame = frame.astype({"replicate": "int64", "seed": "int64", "step": "int64"})
+    frame.insert(4, "community", ALL_COMMUNITIES)
+    frame = frame.astype(
+        {"replicate": "int64", "seed": "int64", "step": "int64", "community": "int64"}
+    )
     return ReplicateResult(task.replicate, task.seed, frame, model.scorecard())
 
 
 def run_replicate(scenario: Scenario, replicate: int, seed: int) -> pd.DataFrame:
-    """Tidy per-step metrics of one replicate: scenario, replicate, seed, step, metrics..."""
+    """Tidy per-step metrics of one replicate.
+
+    Columns: scenario, replicate, seed, step, community, then one per metric;
+    ``community`` is ``ALL_COMMUNITIES`` (-1) on the rows for the whole scenario.
+    """
     return simulate(Replicate(scenario, replicate, seed)).timeseries
 
 
@@ -326,6 +336,8 @@ def summarise(results: Replicates) -> pd.DataFrame:
     they are defined (``n``).
     """
     series = results.timeseries
+    if "community" in series.columns:  # whole-scenario rows, not per-community ones
+        series = series[series["community"] == ALL_COMMUNITIES]
     final = int(series["step"].max())
     metrics = [column for column in series.columns if column not in ID_COLUMNS]
     at_end = _describe(series.loc[series["step"] == final, metrics])

@@ -66,6 +66,8 @@ def timeseries_figure(timeseries: pd.DataFrame, metrics: tuple[str, ...] = MAIN_
             as in timeseries.parquet.
         metrics: the columns to draw, one panel each.
     """
+    if "community" in timeseries.columns:  # whole-scenario rows only
+        timeseries = timeseries[timeseries["community"] == -1]
     replicates = timeseries["replicate"].nunique()
     columns = 3
     rows = -(-len(metrics) // columns)

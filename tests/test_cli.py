@@ -46,7 +46,7 @@ def test_run_writes_a_complete_run_folder_under_results(govsim, tmp_path):
         assert name in manifest["files"]
 
     series = pd.read_parquet(folder / "timeseries.parquet")
-    assert list(series.columns) == ["scenario", "replicate", "seed", "step", *METRICS]
+    assert list(series.columns) == ["scenario", "replicate", "seed", "step", "community", *METRICS]
     assert len(series) == 2 * 21
     assert sorted(series["seed"].unique()) == sorted(seeds)
     # The recorded seed re-runs a replicate alone, number for number.
