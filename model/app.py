@@ -16,6 +16,7 @@ scorecard, and never changes the model except by stepping it.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 import os
@@ -197,7 +198,8 @@ class DashboardModel(GovernanceModel):
     Args:
         seed: the seed box (text or int); an unusable value falls back to the scenario's
             seed, with a notice on the page.
-        **levers: values by ``Lever.name`` (``None``: keep the base scenario's value).
+        joint_committee, ..., mean_degree: one keyword per entry of ``LEVERS``, named
+            ``Lever.name`` (``None``: keep the base scenario's value).
 
     Attributes:
         notices: messages shown on the page (a seed or lever that could not be used).
@@ -225,7 +227,7 @@ class DashboardModel(GovernanceModel):
         # Explicit keywords (no **kwargs): Mesa's Reset then passes exactly the sidebar
         # values, and does not add its own ``scenario`` object, which would collide with
         # govsim's scenario argument.
-        values = dict(locals())
+        values = dict(locals())  # the lever values, by name
         base = base_scenario()
         self.notices: list[str] = []
         chosen, notice = _parse_seed(base.seed if seed is None else seed, base.seed)
@@ -299,14 +301,9 @@ class CommunityPicture:
         picture, so a Reset that keeps them keeps every node where it was.
         """
         p = model.population
-        key = (
-            seed,
-            p.n_residents,
-            p.n_communities,
-            p.n_units,
-            p.residents.block.tobytes(),
-            p.units.community.tobytes(),
-        )
+        where = hashlib.sha256(p.residents.block.tobytes())
+        where.update(p.units.community.tobytes())
+        key = (seed, p.n_residents, p.n_communities, p.n_units, where.hexdigest())
         return _picture(key, model)
 
     @property
@@ -367,18 +364,21 @@ def _build_picture(model: GovernanceModel, seed: int) -> CommunityPicture:
     # discs fill most of their spiral slot so blocks read as compounds.
     radius = math.sqrt(max(float(block_sizes.mean()), 1.0)) * 0.5
     spacing = 1.5 * radius
-    # Each community's spiral of blocks; its extent sets the grid pitch.
-    blocks_per = np.bincount(p.block_community, minlength=p.n_communities)
-    pitch = 2 * spacing * math.sqrt(int(blocks_per.max()) + _HOLE) + 2 * spacing
+    # The blocks shown, each in a slot of its community's sunflower spiral (slots
+    # 0.._HOLE-1 are left to the core and its units); the biggest spiral sets the pitch
+    # of the grid of communities.
+    blocks = np.unique(res.block[residents])
+    block_comm = p.block_community[blocks]
+    k = np.arange(blocks.size) - np.searchsorted(block_comm, block_comm) + _HOLE
+    most = int(k.max()) + 1 if blocks.size else _HOLE
+    pitch = 2 * spacing * math.sqrt(most) + 2 * spacing
     columns = max(1, math.ceil(math.sqrt(communities.size)))
     centre = np.zeros((p.n_communities, 2))
     slot = np.arange(communities.size)
     centre[communities, 0] = (slot % columns) * pitch
     centre[communities, 1] = -(slot // columns) * pitch
-    # Block b is the k-th block of its community: sunflower slot k + _HOLE.
-    first_block = np.searchsorted(p.block_community, np.arange(p.n_communities))
-    k = np.arange(p.n_blocks) - first_block[p.block_community] + _HOLE
-    block_xy = centre[p.block_community] + spacing * np.sqrt(k)[:, None] * np.column_stack(
+    block_xy = np.zeros((p.n_blocks, 2))
+    block_xy[blocks] = centre[block_comm] + spacing * np.sqrt(k)[:, None] * np.column_stack(
         [np.cos(k * _GOLDEN_ANGLE), np.sin(k * _GOLDEN_ANGLE)]
     )
     r = radius * np.sqrt(rng.random(residents.size))
@@ -391,8 +391,8 @@ def _build_picture(model: GovernanceModel, seed: int) -> CommunityPicture:
     note = (
         f"All {total:,} residents shown."
         if shown == total
-        else f"Showing a seeded sample of {shown:,} of {total:,} residents "
-        f"(whole blocks of {communities.size:,} of {p.n_communities:,} communities), "
+        else f"Showing a seeded sample of {shown:,} of {total:,} residents, in whole blocks, "
+        f"from {communities.size:,} of {_count(p.n_communities, 'community', 'communities')}, "
         f"to keep the picture under {MAX_NODES:,} nodes."
     )
     return CommunityPicture(
@@ -481,7 +481,7 @@ def draw_network(model: DashboardModel) -> Figure:
             zorder=3,
         )
     fig.suptitle(f"Community network, week {model.week}", fontsize=11)
-    fig.text(0.01, 0.015, picture.note, fontsize=7.5, va="bottom")
+    fig.text(0.01, 0.015, picture.note, fontsize=7.5, va="bottom", wrap=True)
     ax.set_aspect("equal")
     ax.autoscale()
     ax.set_axis_off()
