@@ -182,11 +182,10 @@ class ArrayDataCollector(mesa.DataCollector):
 
 def _plain_dtype(values: np.ndarray) -> np.ndarray:
     """The array as the dtype pandas gives the Python values (bool, int64 or float64)."""
-    if values.dtype == bool:
+    kind = values.dtype.kind
+    if kind == "b":
         return values
-    if np.issubdtype(values.dtype, np.integer):
-        return values.astype(np.int64, copy=False)
-    return values.astype(np.float64, copy=False)
+    return values.astype(np.int64 if kind in "iu" else np.float64, copy=False)
 
 
 @contextmanager

@@ -282,6 +282,14 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return key // n, key % n
 
 
+def _absent(stored: np.ndarray, i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
+    """The pairs (i[k], j[k]) whose key i * n + j is not among the sorted ``stored`` keys."""
+    key = i * n + j
+    at = np.minimum(np.searchsorted(stored, key), max(stored.size - 1, 0))
+    present = stored[at] == key if stored.size else np.zeros(key.size, dtype=bool)
+    return i[~present], j[~present]
+
+
 class TieEditor:
     """Applies batches of tie changes to the matrices, the networkx graph and Mesa's Network.
 
@@ -316,22 +324,38 @@ class TieEditor:
         counts = np.diff(ties.indptr)
         self.rows = np.repeat(np.arange(ties.shape[0]), counts)
         self.cols = ties.indices.astype(np.intp)
-        self._nonempty = np.flatnonzero(counts)
+        self._structure_changed()
+
+    def _structure_changed(self) -> None:
+        ties = self.model.population.resident_ties
+        self._nonempty = np.flatnonzero(np.diff(ties.indptr))
         self._row_starts = ties.indptr[self._nonempty].astype(np.intp)
         self.version += 1
         self.refresh_strength()
 
     def refresh_strength(self) -> None:
-        """Recompute each resident's summed tie strength, s_i = sum_j w_ij.
+        """Mark the strengths stale: tie strengths changed (they are recomputed when read)."""
+        self._strength = None
+
+    @property
+    def strength(self) -> np.ndarray:
+        """Each resident's summed tie strength, s_i = sum_j w_ij.
 
         Equal, bit for bit, to ``resident_ties.sum(axis=1)`` (a reduction over each
-        non-empty row), without scipy's per-call conversions.
+        non-empty row), without scipy's per-call conversions; computed when first read
+        after a change.
         """
-        ties = self.model.population.resident_ties
-        strength = np.zeros(ties.shape[0])
-        if self._nonempty.size:
-            strength[self._nonempty] = np.add.reduceat(ties.data, self._row_starts)
-        self.strength = strength
+        if self._strength is None:
+            ties = self.model.population.resident_ties
+            strength = np.zeros(ties.shape[0])
+            if self._nonempty.size:
+                strength[self._nonempty] = np.add.reduceat(ties.data, self._row_starts)
+            self._strength = strength
+        return self._strength
+
+    @strength.setter
+    def strength(self, value: np.ndarray) -> None:
+        self._strength = value
 
     def ties_within(self, members: np.ndarray) -> np.ndarray:
         """Positions, in storage order, of the stored ties (i, j) with both ends in ``members``.
@@ -352,25 +376,50 @@ class TieEditor:
         return found
 
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
-        """Tie residents i[k] and j[k] (new ties only); returns the number of new ties."""
+        """Tie residents i[k] and j[k] (new ties only); returns the number of new ties.
+
+        The new entries are inserted in place into the sorted CSR arrays (and ``rows``,
+        ``cols``): the same matrix as ``ties + new`` in scipy, without rebuilding it.
+        """
         ties = self.model.population.resident_ties
+        n = ties.shape[1]
         keep = i != j
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         if i.size == 0:
             return 0
-        i, j = _unique_pairs(i, j, ties.shape[1])
-        existing = np.asarray(ties[i, j]).ravel() > 0
-        i, j = i[~existing], j[~existing]
+        i, j = _unique_pairs(i, j, n)
+        stored = self.rows * n + self.cols  # sorted: the matrix is in canonical order
+        i, j = _absent(stored, i, j, n)
         if i.size == 0:
             return 0
-        n = ties.shape[0]
-        new = sp.csr_matrix(
-            (np.full(2 * i.size, weight), (np.concatenate([i, j]), np.concatenate([j, i]))),
-            shape=(n, n),
+        row = np.concatenate([i, j])
+        col = np.concatenate([j, i])
+        order = np.argsort(row * n + col)
+        row, col = row[order], col[order]
+        at = np.searchsorted(stored, row * n + col)
+        wider = ties.nnz + row.size > np.iinfo(ties.indices.dtype).max
+        if wider or not ties.has_canonical_format:  # rebuild the matrix with scipy
+            new = sp.csr_matrix((np.full(row.size, weight), (row, col)), shape=ties.shape)
+            self.model.population.resident_ties = (ties + new).tocsr()
+            self._connect(i, j)
+            self._refresh_edge_index()
+            return int(i.size)
+        added = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=ties.shape[0]))])
+        grown = sp.csr_matrix(
+            (
+                np.insert(ties.data, at, weight),
+                np.insert(ties.indices, at, col.astype(ties.indices.dtype)),
+                (ties.indptr + added).astype(ties.indptr.dtype),
+            ),
+            shape=ties.shape,
         )
-        self.model.population.resident_ties = (ties + new).tocsr()
+        grown.has_sorted_indices = True
+        grown.has_canonical_format = True
+        self.model.population.resident_ties = grown
+        self.rows = np.insert(self.rows, at, row)
+        self.cols = np.insert(self.cols, at, col)
         self._connect(i, j)
-        self._refresh_edge_index()
+        self._structure_changed()
         return int(i.size)
 
     def drop_weak_resident_ties(self, floor: float) -> int:

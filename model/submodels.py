@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+import scipy.sparse as sp
 
 from model.issues import BY_ADMINISTRATION, BY_STREET, OPEN, StepLedger
 from model.population import UNIT_KINDS
@@ -37,6 +38,7 @@ __all__ = [
     "drift_commitment",
     "mobilise",
     "neighbour_share",
+    "to_residents",
     "update_ties",
     "update_wellbeing",
 ]
@@ -106,6 +108,19 @@ def neighbour_share(model: GovernanceModel, participated: np.ndarray) -> np.ndar
     return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
 
 
+def to_residents(ties: sp.csr_matrix, per_source: np.ndarray) -> np.ndarray:
+    """For each resident, the sum of ``per_source`` over the sources tied to it: T^T x.
+
+    ``ties`` is a (sources x residents) tie matrix. The terms are added in the matrix's
+    storage order, so the sums equal scipy's ``ties.T @ per_source`` bit for bit,
+    without building the transposed matrix object at every call.
+    """
+    sources = np.repeat(np.arange(ties.shape[0]), np.diff(ties.indptr))
+    return np.bincount(
+        ties.indices, weights=ties.data * per_source[sources], minlength=ties.shape[1]
+    ).astype(np.float64, copy=False)
+
+
 def administer(model: GovernanceModel) -> None:
     """Step 2: top-down administrative tasks take their share of the core's capacity.
 
@@ -143,12 +158,12 @@ def mobilise(model: GovernanceModel) -> None:
     state = model.step_state
     residents = population.residents
     log_miss = np.log1p(-np.minimum(state.core_outreach, 1 - 1e-12))[residents.community]
-    log_miss = log_miss + population.core_ties.T @ np.log1p(
-        -np.minimum(state.core_reach, 1 - 1e-12)
+    log_miss += to_residents(
+        population.core_ties, np.log1p(-np.minimum(state.core_reach, 1 - 1e-12))
     )
     if population.n_units:
-        log_miss = log_miss + population.unit_ties.T @ np.log1p(
-            -np.minimum(state.unit_reach, 1 - 1e-12)
+        log_miss += to_residents(
+            population.unit_ties, np.log1p(-np.minimum(state.unit_reach, 1 - 1e-12))
         )
     reached = 1.0 - np.exp(log_miss)
     residents.mobilised[:] = model.rng.random(residents.mobilised.size) < reached

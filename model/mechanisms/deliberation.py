@@ -205,12 +205,15 @@ class Deliberation(Mechanism):
         if present.size < 2:
             return np.zeros(0, np.int64), False
         self.meetings_held += 1
+        # The rounds work on the attendees' own opinions (seat k holds present[k]);
+        # pairing seats draws the same random numbers as pairing the residents.
+        opinions = residents.opinion[present]
+        seats = np.arange(present.size)
         for _ in range(p.rounds):
-            a, b = random_matching(model.rng, present)
-            bounded_confidence(residents.opinion, a, b, p.confidence, p.convergence)
-        if agenda.size == 0 or not consensus_reached(
-            residents.opinion[present], p.consensus_band, p.majority
-        ):
+            a, b = random_matching(model.rng, seats)
+            bounded_confidence(opinions, a, b, p.confidence, p.convergence)
+        residents.opinion[present] = opinions
+        if agenda.size == 0 or not consensus_reached(opinions, p.consensus_band, p.majority):
             return present, False
         book = model.issues
         book.decided[agenda] = BY_DELIBERATION
