@@ -457,12 +457,17 @@ def draw_network(model: DashboardModel) -> Figure:
     )
     ax.add_collection(
         LineCollection(
-            np.concatenate([unit_segments, core_segments]) if shown.size else np.zeros((0, 2, 2)),
+            np.concatenate([unit_segments, core_segments]),
             colors="#8c6d31",
             alpha=0.12,
             linewidths=0.4,
         )
     )
+    # Joint committee members are tied to their community's core.
+    member = p.units.in_committee[picture.units].astype(bool)
+    core_of = np.searchsorted(picture.communities, p.units.community[picture.units[member]])
+    committee = np.stack([picture.core_xy[core_of], picture.unit_xy[member]], axis=1)
+    ax.add_collection(LineCollection(committee, colors="#c0392b", alpha=0.7, linewidths=0.8))
     ax.scatter(*picture.resident_xy.T, s=6, c=_resident_shade(model, shown), linewidths=0)
     unit_kind = np.asarray(KINDS)[p.units.kind[picture.units]]
     for kind, (colour, marker, size, _label) in KIND_STYLE.items():
@@ -495,6 +500,7 @@ def _legend_handles() -> list[Line2D]:
 
     handles = [dot(c, m, label) for c, m, _s, label in KIND_STYLE.values()]
     handles.append(dot("white", "s", "Unit in joint committee", edge="black"))
+    handles.append(Line2D([], [], color="#c0392b", lw=0.8, label="Committee tie to the core"))
     labels = ("Resident taking part now", "Resident took part recently", "Resident not recently")
     handles += [
         dot(shade, "o", label) for shade, label in zip(RESIDENT_SHADES, labels, strict=True)
