@@ -1,0 +1,214 @@
+"""The measurements of govsim's speed benchmarks (run.py prints them as a table).
+
+Every figure is CPU time of one process on one core (``time.process_time``; BLAS and
+OpenMP threads are set to 1 before numpy is imported), so other jobs on a shared
+machine slow the wall clock but barely move the figures; every ratio compares two
+things measured in the same process, one right after the other.
+
+Peers:
+
+- Mesa's own ``mesa.examples.basic.virus_on_network``, the conventional way of writing
+  a network model in Mesa (one Python ``step`` per agent): its graph built with a
+  linear-time generator (``nx.fast_gnp_random_graph`` instead of the quadratic
+  ``erdos_renyi_graph``) and its ``Network`` without the spring layout, so that a
+  100,000-node model can be built at all; everything else, including its parameters
+  and its ``step`` (agents in random order, then its DataCollector), is the example's.
+- The floor: one sparse mat-vec over the resident tie matrix of the same model. Every
+  step must read every tie at least once, so no step can cost less.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from statistics import median
+from unittest import mock
+
+import mesa
+import networkx as nx
+import numpy as np
+import scipy
+
+from model.governance import GovernanceModel
+from model.scenario import Scenario
+
+HERE = Path(__file__).resolve().parent
+#: Residents of one community in the district scenarios (the default community).
+COMMUNITY_SIZE = 2000
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def machine() -> dict[str, str]:
+    """What the figures were measured on: CPU, cores, Python and library versions."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "cpu": cpu,
+        "cores": f"{os.cpu_count()} logical (figures use one)",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "networkx": nx.__version__,
+        "mesa": mesa.__version__,
+        "threads": ", ".join(f"{v}={os.environ.get(v, '?')}" for v in THREAD_VARIABLES),
+    }
+
+
+def district(residents: int, **overrides: object) -> Scenario:
+    """The default scenario (all five mechanisms on) scaled to ``residents`` households.
+
+    Communities keep their default size (2,000 households, 17 units, one core each),
+    so a district of 10^6 residents has 500 communities.
+    """
+    communities = max(1, round(residents / COMMUNITY_SIZE))
+    return Scenario().with_overrides(
+        {"population.residents": residents, "population.communities": communities, **overrides}
+    )
+
+
+def cpu_timed(call, *args, **kwargs) -> tuple[float, object]:
+    """(CPU seconds, result) of one call."""
+    start = time.process_time()
+    result = call(*args, **kwargs)
+    return time.process_time() - start, result
+
+
+def matvec_seconds(model: GovernanceModel, repeats: int = 30) -> float:
+    """Median CPU time of one mat-vec over the model's resident tie matrix (the floor)."""
+    ties = model.population.resident_ties
+    vector = np.random.default_rng(0).random(ties.shape[0])
+    times = [cpu_timed(ties.__matmul__, vector)[0] for _ in range(repeats)]
+    return median(times)
+
+
+def virus_model(nodes: int, degree: float, seed: int = 1):
+    """Mesa's virus_on_network example, built in linear time and without a layout."""
+    import mesa.examples.basic.virus_on_network.model as example  # noqa: PLC0415
+
+    def linear_time_graph(n: int, p: float) -> nx.Graph:
+        return nx.fast_gnp_random_graph(n, p, seed=seed)
+
+    with (
+        mock.patch.object(example, "Network", partial(example.Network, layout=None)),
+        mock.patch.object(example.nx, "erdos_renyi_graph", linear_time_graph),
+    ):
+        return example.VirusOnNetwork(num_nodes=nodes, avg_node_degree=degree, rng=seed)
+
+
+def step_seconds(model, steps: int) -> list[float]:
+    """CPU seconds of each of ``steps`` calls of ``model.step()``."""
+    return [cpu_timed(model.step)[0] for _ in range(steps)]
+
+
+def versus_virus(residents: int, steps: int) -> dict[str, float]:
+    """govsim and the virus example at the same N and mean degree, in one process.
+
+    Both run ``steps`` steps from their initial state; throughput is agent-steps over
+    the CPU time of all of them (the virus example's cost per step grows as the
+    epidemic spreads, so one step would not be representative).
+    """
+    degree = Scenario().network.mean_degree
+    build_virus, virus = cpu_timed(virus_model, residents, degree)
+    build_govsim, model = cpu_timed(GovernanceModel, district(residents), agent_interval=0)
+    virus_steps = step_seconds(virus, steps)
+    govsim_steps = step_seconds(model, steps)
+    floor = matvec_seconds(model)
+    agents_only = [cpu_timed(virus.agents.shuffle_do, "step")[0] for _ in range(max(2, steps // 4))]
+    return {
+        "residents": residents,
+        "steps": steps,
+        "virus_build_s": build_virus,
+        "govsim_build_s": build_govsim,
+        "virus_agent_steps_per_s": residents * steps / sum(virus_steps),
+        "virus_agent_steps_per_s_fastest_step": residents / min(virus_steps),
+        "virus_agent_steps_per_s_agents_only": residents * len(agents_only) / sum(agents_only),
+        "govsim_resident_steps_per_s": residents * steps / sum(govsim_steps),
+        "govsim_step_mean_s": sum(govsim_steps) / steps,
+        "govsim_step_median_s": median(govsim_steps),
+        "matvec_s": floor,
+        "resident_ties": int(model.population.resident_ties.nnz // 2),
+    }
+
+
+def default_runs(repeats: int) -> dict[str, float]:
+    """The default scenario (2,000 residents, 104 weeks), build included, best of runs."""
+    out: dict[str, float] = {}
+    for label, interval in (("records", 1), ("metrics_only", 0)):
+        cpu, wall = [], []
+        for seed in range(repeats):
+            start_wall, start_cpu = time.perf_counter(), time.process_time()
+            GovernanceModel(Scenario(), rng=seed, agent_interval=interval).run()
+            cpu.append(time.process_time() - start_cpu)
+            wall.append(time.perf_counter() - start_wall)
+        out[f"{label}_cpu_s"] = min(cpu)
+        out[f"{label}_wall_s"] = min(wall)
+    return out
+
+
+def scale_point(residents: int, steps: int, lazy: bool, timeout: float = 3600) -> dict:
+    """Build and step a district of ``residents`` in a fresh process (worker.py).
+
+    A fresh process per size gives each its own peak memory (``ru_maxrss``) and keeps
+    one size's leftovers from slowing the next.
+    """
+    command = [sys.executable, str(HERE / "worker.py"), str(residents), str(steps)]
+    if lazy:
+        command.append("--lazy")
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=os.environ
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"worker failed for {residents} residents:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def measure_scale_point(residents: int, steps: int, lazy: bool) -> dict:
+    """What worker.py measures in its own process: build, steps, floor, peak memory."""
+    start_wall = time.perf_counter()
+    build, model = cpu_timed(
+        GovernanceModel, district(residents), agent_interval=0, lazy_agents=lazy
+    )
+    build_wall = time.perf_counter() - start_wall
+    times = step_seconds(model, steps)
+    return {
+        "residents": residents,
+        "steps": steps,
+        "lazy_agents": lazy,
+        "build_s": build,
+        "build_wall_s": build_wall,
+        "step_mean_s": sum(times) / steps,
+        "step_median_s": median(times),
+        "run_wall_s": time.perf_counter() - start_wall,
+        "matvec_s": matvec_seconds(model, repeats=10),
+        "resident_ties": int(model.population.resident_ties.nnz // 2),
+        "agents": len(model.agents) if not lazy else None,
+        "peak_rss_mb": peak_memory_mb(),
+    }
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MB.
+
+    Linux's ``VmHWM`` starts afresh when a program is started; ``ru_maxrss`` would
+    also count the parent that forked it.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
