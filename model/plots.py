@@ -2,7 +2,9 @@
 
 Core objects: ``timeseries_figure`` (the main metrics per week, mean over replicates
 with a 95% Student-t band), ``network_figure`` (the community graph coloured by kind
-of subject), ``MAIN_METRICS``, ``KIND_COLOURS``.
+of subject), ``MAIN_METRICS``, ``KIND_COLOURS``; for comparisons of several runs
+(``govsim compare``, model/analysis.py): ``comparison_timeseries_figure``,
+``distributions_figure``, ``scorecard_comparison_figure``, ``effect_size_figure``.
 
 Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot, so
 nothing global is touched and no display is needed. Saving is the store's job.
@@ -19,7 +21,17 @@ from matplotlib.figure import Figure
 from model.experiment import t_interval
 from model.metrics import METRICS
 
-__all__ = ["KIND_COLOURS", "MAIN_METRICS", "network_figure", "network_sample", "timeseries_figure"]
+__all__ = [
+    "KIND_COLOURS",
+    "MAIN_METRICS",
+    "comparison_timeseries_figure",
+    "distributions_figure",
+    "effect_size_figure",
+    "network_figure",
+    "network_sample",
+    "scorecard_comparison_figure",
+    "timeseries_figure",
+]
 
 #: The metrics drawn by ``timeseries_figure`` (participation, performance, cohesion).
 MAIN_METRICS = (
@@ -205,4 +217,191 @@ def network_figure(
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
     ax.set_axis_off()
     ax.set_title(f"{title}: {what}, {drawn.number_of_edges():,} ties", fontsize=10)
+    return figure
+
+
+# --------------------------------------------------------------------------- comparisons
+
+
+def _scenario_colours(order: list[str]) -> dict[str, str]:
+    """One colour per scenario, stable in the order given (tab10, then tab20)."""
+    import matplotlib  # noqa: PLC0415
+
+    palette = matplotlib.colormaps["tab10" if len(order) <= 10 else "tab20"]
+    return {name: matplotlib.colors.to_hex(palette(i % palette.N)) for i, name in enumerate(order)}
+
+
+def _panels(count: int, columns: int, width: float, height: float) -> tuple[Figure, np.ndarray]:
+    columns = max(1, min(columns, count))
+    rows = -(-count // columns)
+    figure = Figure(figsize=(width * columns, height * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax in axes[count:]:
+        ax.set_visible(False)
+    return figure, axes
+
+
+def comparison_timeseries_figure(
+    timeseries: pd.DataFrame, metrics: list[str], order: list[str] | None = None
+) -> Figure:
+    """Each metric per week, one line per scenario: mean over replicates and 95% band.
+
+    Args:
+        timeseries: tidy frame of several runs (``scenario`` names the run).
+        metrics: columns to draw, one panel each.
+        order: scenarios in legend order (default: as they appear).
+    """
+    order = order or list(dict.fromkeys(timeseries["scenario"]))
+    colours = _scenario_colours(order)
+    figure, axes = _panels(len(metrics), 3, 4.4, 3.1)
+    for ax, metric in zip(axes, metrics, strict=False):
+        for name in order:
+            rows = timeseries[timeseries["scenario"] == name]
+            band = _band(rows, metric)
+            ax.plot(band.index, band["mean"], color=colours[name], linewidth=1.4, label=name)
+            if rows["replicate"].nunique() > 1:
+                ax.fill_between(
+                    band.index,
+                    band["ci95_low"],
+                    band["ci95_high"],
+                    color=colours[name],
+                    alpha=0.18,
+                    linewidth=0,
+                )
+        ax.set_title(metric, fontsize=10)
+        ax.set_xlabel("week")
+        ax.grid(alpha=0.3)
+    figure.legend(
+        *axes[0].get_legend_handles_labels(),
+        loc="outside lower center",
+        ncols=min(len(order), 4),
+        fontsize=8,
+    )
+    figure.suptitle(f"Mean per week and 95% CI over replicates ({ILLUSTRATIVE})", fontsize=11)
+    return figure
+
+
+def distributions_figure(values: pd.DataFrame, table: pd.DataFrame, at: str = "last") -> Figure:
+    """Per metric, every replicate's summary (dots) and each scenario's mean with 95% CI.
+
+    Args:
+        values: ``model.analysis.replicate_values`` output.
+        table: ``model.analysis.compare`` output (order, means, intervals, verdicts).
+        at: ``"last"`` (mean of the last k weeks per replicate) or ``"final"``.
+    """
+    metrics = list(dict.fromkeys(table["metric"]))
+    order = list(dict.fromkeys(table["scenario"]))
+    colours = _scenario_colours(order)
+    rng = np.random.default_rng(0)  # jitter only: the same picture every time
+    figure, axes = _panels(len(metrics), 3, 4.6, 0.45 * len(order) + 1.4)
+    for ax, metric in zip(axes, metrics, strict=False):
+        rows = table[table["metric"] == metric].set_index("scenario")
+        for position, name in enumerate(order):
+            points = values[(values["metric"] == metric) & (values["scenario"] == name)][at]
+            jitter = rng.uniform(-0.15, 0.15, len(points))
+            ax.scatter(points, position + jitter, s=12, color=colours[name], alpha=0.6, zorder=2)
+            row = rows.loc[name]
+            low, high = row[f"{at}_ci_low"], row[f"{at}_ci_high"]
+            if np.isfinite(low) and np.isfinite(high):
+                ax.plot([low, high], [position, position], color="black", linewidth=2, zorder=3)
+            ax.plot(row[f"{at}_mean"], position, "|", color="black", markersize=14, zorder=3)
+        ax.set_yticks(range(len(order)), order, fontsize=8)
+        ax.set_ylim(len(order) - 0.4, -0.6)
+        ax.set_title(metric, fontsize=10)
+        ax.grid(alpha=0.3, axis="x")
+    what = (
+        f"mean of the last {table.attrs.get('last', '')} weeks per replicate"
+        if at == "last"
+        else "final week per replicate"
+    )
+    figure.suptitle(f"Replicates ({what}); bars: mean and 95% CI ({ILLUSTRATIVE})", fontsize=11)
+    return figure
+
+
+def scorecard_comparison_figure(
+    scorecards: pd.DataFrame, objectives: list[str], order: list[str] | None = None
+) -> Figure:
+    """The five objectives side by side: per objective, each scenario's mean and 95% CI.
+
+    Args:
+        scorecards: scorecard.csv rows of several runs (``scenario`` names the run).
+        objectives: the objective columns (``model.metrics.OBJECTIVES``).
+        order: scenarios, top to bottom.
+    """
+    order = order or list(dict.fromkeys(scorecards["scenario"]))
+    colours = _scenario_colours(order)
+    figure, axes = _panels(len(objectives), len(objectives), 2.9, 0.4 * len(order) + 1.6)
+    for index, (ax, objective) in enumerate(zip(axes, objectives, strict=False)):
+        grouped = scorecards.groupby("scenario")[objective].agg(["count", "mean", "std"])
+        table = t_interval(grouped.rename(columns={"count": "n", "std": "sd"})).reindex(order)
+        positions = np.arange(len(order))
+        errors = np.vstack([table["mean"] - table["ci95_low"], table["ci95_high"] - table["mean"]])
+        ax.barh(
+            positions,
+            table["mean"],
+            xerr=np.nan_to_num(errors),
+            color=[colours[name] for name in order],
+            alpha=0.85,
+            capsize=3,
+        )
+        ax.set_xlim(0, 1)
+        ax.set_yticks(positions, order if index == 0 else [""] * len(order), fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(objective.replace("_", " "), fontsize=9)
+        ax.grid(alpha=0.3, axis="x")
+    replicates = scorecards.groupby("scenario")["replicate"].nunique()
+    counts = sorted({int(replicates.min()), int(replicates.max())})
+    figure.suptitle(
+        f"Five objectives (0..1): mean and 95% CI over {'-'.join(map(str, counts))} "
+        f"replicates ({ILLUSTRATIVE})",
+        fontsize=11,
+    )
+    return figure
+
+
+def effect_size_figure(table: pd.DataFrame) -> Figure:
+    """Hedges' g of each scenario against the baseline, per metric, with 95% CI.
+
+    Filled dots: told apart from the baseline after the multiple-comparison
+    correction; hollow: not (too few replications, or no real difference).
+
+    Args:
+        table: ``model.analysis.compare`` output.
+    """
+    baseline = table.attrs.get("baseline")
+    others = table[table["scenario"] != baseline]
+    metrics = list(dict.fromkeys(others["metric"]))
+    order = list(dict.fromkeys(others["scenario"]))
+    colours = _scenario_colours(list(dict.fromkeys(table["scenario"])))
+    figure, axes = _panels(len(metrics), 3, 4.4, 0.4 * len(order) + 1.4)
+    for ax, metric in zip(axes, metrics, strict=False):
+        rows = others[others["metric"] == metric].set_index("scenario").reindex(order)
+        for position, (name, row) in enumerate(rows.iterrows()):
+            colour = colours[name]
+            if np.isfinite(row["hedges_g_ci_low"]):
+                ax.plot(
+                    [row["hedges_g_ci_low"], row["hedges_g_ci_high"]],
+                    [position, position],
+                    color=colour,
+                    linewidth=1.5,
+                )
+            ax.plot(
+                row["hedges_g"],
+                position,
+                "o",
+                color=colour,
+                markerfacecolor=colour if row["told_apart"] else "white",
+                markersize=6,
+            )
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(order)), order, fontsize=8)
+        ax.set_ylim(len(order) - 0.4, -0.6)
+        ax.set_title(metric, fontsize=10)
+        ax.set_xlabel("Hedges' g")
+        ax.grid(alpha=0.3, axis="x")
+    figure.suptitle(
+        f"Effect against {baseline}: Hedges' g and 95% CI; filled = told apart after "
+        f"correction ({ILLUSTRATIVE})",
+        fontsize=11,
+    )
     return figure
