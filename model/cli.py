@@ -1,8 +1,8 @@
 """The ``govsim`` command line: one function per verb, one parser block per verb.
 
 Core objects: ``main`` (the console script ``govsim``; also ``python -m model.cli``),
-``build_parser``, the verb functions ``run``, ``check``, ``schema``, ``validate``,
-``viz``, and the exit codes.
+``build_parser``, the verb functions ``run``, ``compare``, ``check``, ``schema``,
+``validate``, ``viz``, and the exit codes.
 
 Exit codes: 0 success; 2 bad input (a one-paragraph message on stderr naming the
 file, line, field path, value and what is allowed; no traceback; nothing written);
@@ -89,6 +89,16 @@ def _bounded_int(low: int, high: int) -> Any:
     return parse
 
 
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got '{text}'") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     """``--set`` values, then the shortcut flags (which win), by dotted path."""
     overrides = dict(args.set or [])
@@ -107,7 +117,11 @@ def run(args: argparse.Namespace) -> int:
     # Bad input is reported before the model (seconds of imports) is loaded.
     overrides = _overrides(args)
     scenario = load_scenario(args.scenario, overrides)
-    from model.store import RunStore  # noqa: PLC0415
+    target, problem = _precision_target(args)
+    if problem:
+        print(f"govsim run: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from model.store import RunStore, read_manifest  # noqa: PLC0415
 
     folder = Path(args.out) if args.out else Path("results") / scenario.name
     run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
@@ -120,17 +134,59 @@ def run(args: argparse.Namespace) -> int:
         "command": ["govsim", *args.argv],
         "cwd": str(Path.cwd()),
     }
+    replicates = f"{scenario.replications} replicates"
+    if target is not None:
+        replicates = (
+            f"replicates until the 95% CI half-width of {', '.join(target.metrics)} is at "
+            f"most {target.width:g} (cap {target.cap})"
+        )
     print(
-        f"govsim run: {scenario.name}: {scenario.replications} replicates x "
+        f"govsim run: {scenario.name}: {replicates} x "
         f"{scenario.steps} weeks, {scenario.population.residents:,} residents "
         f"-> {folder}",
         file=sys.stderr,
     )
     record = run_scenario(
-        scenario, run_store, workers=args.workers, progress=not args.quiet, context=context
+        scenario,
+        run_store,
+        workers=args.workers,
+        progress=not args.quiet,
+        context=context,
+        until_ci=target,
     )
+    if target is not None:
+        rule = read_manifest(record.folder)["replications_rule"]
+        print(f"govsim run: took {rule['replications']} replicates: {rule['reason']}")
     print(_summary_table(record))
     return EXIT_OK
+
+
+def _precision_target(args: argparse.Namespace) -> tuple[Any, str | None]:
+    """The ``--until-ci`` target (or None), and a problem with it to report (or None)."""
+    if args.until_ci is None:
+        if args.until_ci_metrics or args.until_ci_cap is not None:
+            return None, (
+                "--until-ci-metrics and --until-ci-cap only make sense with --until-ci "
+                "WIDTH (e.g. --until-ci 0.005)"
+            )
+        return None, None
+    from model.experiment import PrecisionTarget  # noqa: PLC0415
+    from model.metrics import METRICS  # noqa: PLC0415
+
+    metrics = tuple(dict.fromkeys(_names(args.until_ci_metrics or ["participation_rate"])))
+    unknown = [name for name in metrics if name not in METRICS]
+    if unknown:
+        return None, (
+            f"--until-ci-metrics: unknown metric {', '.join(map(repr, unknown))}. Allowed: "
+            f"{', '.join(METRICS)}"
+        )
+    cap = 100 if args.until_ci_cap is None else args.until_ci_cap
+    return PrecisionTarget(args.until_ci, metrics, cap), None
+
+
+def _names(values: list[str]) -> list[str]:
+    """Names given as repeated or comma-separated values, in order."""
+    return [name.strip() for value in values for name in value.split(",") if name.strip()]
 
 
 def _summary_table(record: RunRecord) -> str:
@@ -160,6 +216,31 @@ def _summary_table(record: RunRecord) -> str:
         "scorecard.csv, figures/)"
     )
     return "\n".join(lines)
+
+
+def compare(args: argparse.Namespace) -> int:
+    """``govsim compare``: scenarios against a baseline, from stored run folders."""
+    from model import analysis  # noqa: PLC0415
+
+    folder = Path(args.out) if args.out else Path("results") / "comparison"
+    try:
+        runs = analysis.load_runs(args.runs)
+        table = analysis.compare(
+            runs,
+            baseline=args.baseline,
+            metrics=_names(args.metrics) if args.metrics else None,
+            last=args.last,
+            at=args.at,
+            correction=args.correction,
+        )
+        analysis.check_output_folder(folder)  # before the figures take their time
+        analysis.save_comparison(folder, runs, table, analysis.comparison_figures(runs, table))
+    except analysis.AnalysisError as error:
+        print(f"govsim compare: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(analysis.format_comparison(table))
+    print(f"written: {folder}/ (comparison.csv, figures/, comparison.json)")
+    return EXIT_OK
 
 
 def check(args: argparse.Namespace) -> int:
@@ -277,7 +358,74 @@ def build_parser() -> argparse.ArgumentParser:
         help="local processes (default 1); results are identical for any N",
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--until-ci",
+        type=_positive_float,
+        metavar="WIDTH",
+        help="add replicates until the 95%% CI half-width of each --until-ci-metrics mean "
+        "at the final week is at most WIDTH (in the metric's units); starts from "
+        "--replications (at least 3); the manifest records how many ran and why",
+    )
+    p.add_argument(
+        "--until-ci-metrics",
+        action="append",
+        metavar="METRIC[,METRIC]",
+        help="metrics that must reach --until-ci (default participation_rate; repeatable)",
+    )
+    p.add_argument(
+        "--until-ci-cap",
+        type=_bounded_int(2, 100_000),
+        metavar="N",
+        help="most replicates --until-ci runs (default 100)",
+    )
     p.set_defaults(handler=run)
+
+    p = verbs.add_parser(
+        "compare",
+        help="compare stored runs against a baseline",
+        description="Compare completed run folders against a baseline, metric by metric: "
+        "mean, sd and 95%% CI of each scenario at the final week and over the last K "
+        "weeks; the difference to the baseline (Welch 95%% CI), Hedges' g (95%% CI), "
+        "Welch's t-test or Mann-Whitney (Welch when both samples pass Shapiro-Wilk), "
+        "p-values corrected over all comparisons (Holm, or Benjamini-Hochberg), and the "
+        "replications needed where scenarios cannot be told apart. Tests use each "
+        "replicate's mean over the last K weeks: activities and meetings come every 4 "
+        "weeks, so the final week alone can mislead. Writes comparison.csv, figures/ and "
+        "comparison.json to --out. See docs/ANALYSIS.md.",
+    )
+    p.add_argument("runs", nargs="+", metavar="RESULT_DIR", help="run folders of govsim run")
+    p.add_argument(
+        "--metrics",
+        action="append",
+        metavar="METRIC[,METRIC]",
+        help="metrics to compare (repeatable or comma-separated; scorecard entries as "
+        "scorecard.<name>); default: the main metrics and the five objectives",
+    )
+    p.add_argument(
+        "--baseline", metavar="NAME", help="the run to compare against (default: the first)"
+    )
+    p.add_argument(
+        "--last",
+        type=_bounded_int(1, 1_000_000),
+        default=12,
+        metavar="K",
+        help="weeks in each replicate's end-of-run mean (default 12: three 4-week cycles)",
+    )
+    p.add_argument(
+        "--at",
+        choices=("last", "final"),
+        default="last",
+        help="what the tests use: the mean of the last K weeks (default) or the final week",
+    )
+    p.add_argument(
+        "--correction",
+        choices=("holm", "bh"),
+        default="holm",
+        help="multiple-comparison correction: holm (family-wise error, default) or bh "
+        "(Benjamini-Hochberg false discovery rate)",
+    )
+    p.add_argument("--out", metavar="DIR", help="output folder (default: results/comparison/)")
+    p.set_defaults(handler=compare)
 
     p = verbs.add_parser(
         "check",

@@ -44,15 +44,18 @@ __all__ = [
     "ALL_COMMUNITIES",
     "ID_COLUMNS",
     "Executor",
+    "PrecisionTarget",
     "ProcessExecutor",
     "Replicate",
     "ReplicateResult",
     "Replicates",
     "RunRecord",
     "SerialExecutor",
+    "ci_half_widths",
     "executor_for",
     "initial_network",
     "replicate_seeds",
+    "replicate_until_precise",
     "run_replicate",
     "run_replicates",
     "run_scenario",
@@ -351,6 +354,130 @@ def summarise(results: Replicates) -> pd.DataFrame:
     ]
 
 
+# --------------------------------------------------------------------------- until precise
+
+#: Replicates run before the first precision check (a standard deviation needs a few).
+PILOT_REPLICATES = 3
+
+
+@dataclass(frozen=True)
+class PrecisionTarget:
+    """Add replicates until the 95% CI of each chosen final-step mean is narrow enough.
+
+    Attributes:
+        width: largest acceptable half-width of the 95% CI, in the metric's own units.
+        metrics: metric names (``model.metrics.METRICS``) that must all reach it.
+        cap: most replicates to run, whether or not the target is reached.
+    """
+
+    width: float
+    metrics: tuple[str, ...] = ("participation_rate",)
+    cap: int = 100
+
+
+def ci_half_widths(results: Replicates, metrics: Sequence[str]) -> dict[str, float]:
+    """Half-width of the 95% CI of each metric's mean at the final step (as summary.csv)."""
+    table = summarise(results).set_index("metric")
+    return {
+        metric: float((table.at[metric, "ci95_high"] - table.at[metric, "ci95_low"]) / 2)
+        for metric in metrics
+    }
+
+
+def _projected_count(results: Replicates, widths: dict[str, float], target: PrecisionTarget) -> int:
+    """Replicates for the next round: the count the current sd projects, within limits.
+
+    For each metric still too wide, the smallest n' with t(0.975, n' - 1) sd / sqrt(n')
+    <= width; the next count is the largest n', at least one more than now, at most
+    twice as many (an sd from a few replicates is itself noisy: growing step by step
+    avoids a large overshoot) and at most the cap.
+    """
+    table = summarise(results).set_index("metric")
+    count = int(results.scorecards["replicate"].nunique())
+    wanted = count + 1
+    for metric, half in widths.items():
+        sd = float(table.at[metric, "sd"])
+        if half <= target.width or not np.isfinite(sd):
+            continue
+        n = np.arange(2, 2 * count + 1)
+        fits = stats.t.ppf(0.975, n - 1) * sd / np.sqrt(n) <= target.width
+        wanted = max(wanted, int(n[fits][0]) if fits.any() else 2 * count)
+    return min(wanted, 2 * count, target.cap)
+
+
+def _finite(value: float) -> float | None:
+    return value if np.isfinite(value) else None  # JSON has no NaN
+
+
+def replicate_until_precise(
+    scenario: Scenario,
+    target: PrecisionTarget,
+    *,
+    workers: int = 1,
+    progress: bool = True,
+    executor: Executor | None = None,
+) -> tuple[Replicates, dict[str, Any]]:
+    """Run replicates in rounds until every chosen 95% CI half-width is under the target.
+
+    The sequential procedure for a specified precision (Law 2015, Simulation Modeling
+    and Analysis, 5th ed., section 9.4.1): start with max(``scenario.replications``,
+    3) replicates (at most the cap); after each round compute, for every metric, the
+    half-width t(0.975, n - 1) sd / sqrt(n) of its mean at the final step; stop when
+    all are at most ``target.width``, or at the cap; otherwise run up to the count
+    that the current sd projects (``_projected_count``: at least one more, at most
+    twice as many).
+    Replicate i always runs with ``replicate_seeds(scenario.seed, n)[i]``, so earlier
+    replicates keep their seeds and the result equals a plain run of n replicates.
+    Stopping on an estimated width makes the final interval slightly optimistic;
+    Law recommends a width target, not a test, as the use of such a run.
+
+    Returns:
+        The results of all replicates, and the record of the rule for the manifest
+        (``rule``, ``width``, ``metrics``, ``cap``, ``replications``, ``reached``,
+        ``reason`` and every round's half-widths).
+    """
+    count = min(max(scenario.replications, PILOT_REPLICATES), target.cap)
+    done, series, cards, rounds = 0, [], [], []
+    while True:
+        new = replicate_seeds(scenario.seed, count)[done:]
+        batch = run_replicates(scenario, new, workers=workers, progress=progress, executor=executor)
+        series.append(batch.timeseries.assign(replicate=batch.timeseries["replicate"] + done))
+        cards.append(batch.scorecards.assign(replicate=batch.scorecards["replicate"] + done))
+        done = count
+        results = Replicates(
+            pd.concat(series, ignore_index=True), pd.concat(cards, ignore_index=True)
+        )
+        widths = ci_half_widths(results, target.metrics)
+        rounds.append(
+            {"replications": count, "half_widths": {k: _finite(v) for k, v in widths.items()}}
+        )
+        reached = all(half <= target.width for half in widths.values())
+        if reached or count >= target.cap:
+            break
+        count = _projected_count(results, widths, target)
+    above = ", ".join(f"{m} {h:.4g}" for m, h in widths.items() if not h <= target.width)
+    reason = (
+        f"every 95% CI half-width at the final step is at most {target.width:g} after "
+        f"{count} replicates"
+        if reached
+        else f"stopped at the cap of {target.cap} replicates; still wider than "
+        f"{target.width:g}: {above}"
+    )
+    record = {
+        "rule": "until_ci",
+        "width": target.width,
+        "metrics": list(target.metrics),
+        "cap": target.cap,
+        "level": 0.95,
+        "at": "final step",
+        "replications": count,
+        "reached": reached,
+        "reason": reason,
+        "rounds": rounds,
+    }
+    return results, record
+
+
 # --------------------------------------------------------------------------- a stored run
 
 
@@ -372,6 +499,7 @@ def run_scenario(
     workers: int = 1,
     progress: bool = True,
     context: dict[str, Any] | None = None,
+    until_ci: PrecisionTarget | None = None,
 ) -> RunRecord:
     """Run every replicate of ``scenario`` and store it in ``folder`` (``govsim run``).
 
@@ -387,6 +515,9 @@ def run_scenario(
         workers: local processes.
         progress: show progress bars.
         context: extra facts for the manifest (scenario file, overrides, command).
+        until_ci: add replicates until this precision is reached
+            (``replicate_until_precise``); the manifest then records the count run,
+            the seeds and why (``replications_rule``).
 
     Raises:
         model.store.OutputError: the folder cannot be written (before anything runs).
@@ -398,7 +529,20 @@ def run_scenario(
     seeds = replicate_seeds(scenario.seed, scenario.replications)
     run_store.start(scenario, seeds, context=context)
     with run_store.recording():
-        results = run_replicates(scenario, seeds, workers=workers, progress=progress)
+        if until_ci is None:
+            results = run_replicates(scenario, seeds, workers=workers, progress=progress)
+        else:
+            results, rule = replicate_until_precise(
+                scenario, until_ci, workers=workers, progress=progress
+            )
+            scenario = scenario.with_overrides({"replications": rule["replications"]})
+            seeds = replicate_seeds(scenario.seed, scenario.replications)
+            run_store.manifest.update(
+                replications=len(seeds),
+                seeds=[{"replicate": i, "seed": seed} for i, seed in enumerate(seeds)],
+                scenario=scenario.model_dump(mode="json"),
+                replications_rule=rule,
+            )
         summary = summarise(results)
         run_store.write_table("timeseries.parquet", results.timeseries)
         run_store.write_table("scorecard.csv", results.scorecards)
