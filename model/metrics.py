@@ -203,14 +203,15 @@ def _participation(model: GovernanceModel) -> dict[str, float]:
     residents = model.population.residents
     taking_part = residents.participating
     party = residents.party_member
-    n_party = int(party.sum())
+    # Counts, not means of booleans: the same shares, without float copies of the masks.
+    n_party = int(np.count_nonzero(party))
     n_other = taking_part.size - n_party
+    taking = int(np.count_nonzero(taking_part))
+    taking_party = int(np.count_nonzero(taking_part & party))
     return {
-        "participation_rate": float(taking_part.mean()),
-        "participation_rate_party": float(taking_part[party].sum() / n_party) if n_party else 0.0,
-        "participation_rate_nonparty": (
-            float(taking_part[~party].sum() / n_other) if n_other else 0.0
-        ),
+        "participation_rate": taking / taking_part.size,
+        "participation_rate_party": taking_party / n_party if n_party else 0.0,
+        "participation_rate_nonparty": (taking - taking_party) / n_other if n_other else 0.0,
     }
 
 
