@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     )
     from model.governance import GovernanceModel
     from model.metrics import METRICS
+    from model.results import load_results
 
 # The model (Mesa, pandas, scipy) takes seconds to import; `govsim check`, `govsim
 # schema` and every bad-input message need only the scenario. So these names are
@@ -34,6 +35,7 @@ _LAZY = {
     "StationedUnit": "model.agents",
     "GovernanceModel": "model.governance",
     "METRICS": "model.metrics",
+    "load_results": "model.results",
 }
 
 
@@ -62,6 +64,7 @@ __all__ = [
     "ScenarioError",
     "SocialOrganisation",
     "StationedUnit",
+    "load_results",
     "load_scenario",
 ]
 

@@ -3,7 +3,7 @@
 Core objects: ``replicate_seeds`` (one integer seed per replicate, from numpy's
 ``SeedSequence``), ``Replicate`` (one task: scenario, replicate index, seed),
 ``simulate`` and ``run_replicate`` (run one task; top level, so picklable),
-``SerialExecutor`` and ``ProcessExecutor`` (where tasks run), ``run_replicates``
+``SerialExecutor``, ``ProcessExecutor`` and ``DaskExecutor`` (where tasks run), ``run_replicates``
 (many tasks, tidy results), ``summarise`` (final-step statistics over replicates) and
 ``run_scenario`` (a whole ``govsim run``: replicates -> run store -> figures).
 
@@ -21,11 +21,12 @@ O'Neill (2015), PCG; numpy "Parallel random number generation".
 from __future__ import annotations
 
 import contextlib
+import itertools
 import multiprocessing
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -43,6 +44,7 @@ from model.scenario import Scenario
 __all__ = [
     "ALL_COMMUNITIES",
     "ID_COLUMNS",
+    "DaskExecutor",
     "Executor",
     "PrecisionTarget",
     "ProcessExecutor",
@@ -50,6 +52,7 @@ __all__ = [
     "ReplicateResult",
     "Replicates",
     "RunRecord",
+    "SchedulerError",
     "SerialExecutor",
     "ci_half_widths",
     "executor_for",
@@ -213,12 +216,18 @@ class ProcessExecutor:
     workers: int
     preload: tuple[str, ...] = ("model.experiment", "model.governance")
 
-    def imap(self, function: Callable[[T], R], tasks: Sequence[T]) -> Iterator[R]:
-        """Run ``function`` on every task in worker processes; yield as they finish."""
+    def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Run ``function`` on every task in worker processes; yield as they finish.
+
+        ``tasks`` may be a generator: the pool's feeder thread sends tasks down a pipe
+        of bounded size as workers take them, so a caller (a sweep of many tasks) need
+        not hold them all at once.
+        """
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(self.preload))
         started = context.Semaphore(0)
-        processes = min(self.workers, max(len(tasks), 1))
+        count = len(tasks) if isinstance(tasks, Sized) else self.workers
+        processes = min(self.workers, max(count, 1))
         pool = None
         try:
             with _interrupts_held():
@@ -236,6 +245,108 @@ class ProcessExecutor:
 def executor_for(workers: int) -> Executor:
     """The local executor for ``workers`` processes (1: this process)."""
     return SerialExecutor() if workers <= 1 else ProcessExecutor(workers)
+
+
+class SchedulerError(ValueError):
+    """A Dask scheduler that cannot be used (unreachable, or Dask not installed): exit 2."""
+
+
+@dataclass
+class DaskExecutor:
+    """Run tasks on a Dask distributed cluster (the ``dask`` extra).
+
+    The same tasks and the same top-level function as the local executors, so the
+    numbers are the same: every task carries its own seeds. At most ``window`` tasks
+    are submitted at a time (default: twice the cluster's threads), so neither the
+    parent nor the scheduler holds every task of a long sweep. Workers need govsim
+    installed, and any files the tasks write (sweep shards) must be reachable at the
+    same path from every worker (a shared file system).
+
+    Attributes:
+        scheduler: the scheduler's address (``tcp://host:8786``) or a
+            ``dask.distributed.Client`` (left open when given).
+        window: tasks in flight at once.
+        timeout: seconds to wait for the scheduler when connecting.
+    """
+
+    scheduler: Any
+    window: int | None = None
+    timeout: float = 10.0
+    _client: Any = field(default=None, init=False, repr=False)
+    _owned: bool = field(default=False, init=False, repr=False)
+
+    def connect(self) -> Any:
+        """Connect to the scheduler (once) and return the client.
+
+        Raises:
+            SchedulerError: Dask is not installed or the scheduler does not answer.
+        """
+        if self._client is not None:
+            return self._client
+        try:
+            from dask.distributed import Client  # noqa: PLC0415 - an optional extra
+        except ImportError:
+            raise SchedulerError(
+                "--scheduler needs Dask distributed, which is not installed: install the "
+                "dask extra (pip install 'govsim[dask]')."
+            ) from None
+        if isinstance(self.scheduler, Client):
+            self._client = self.scheduler
+            return self._client
+        try:
+            self._client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError, TypeError) as error:
+            raise SchedulerError(
+                f"cannot use the Dask scheduler at '{self.scheduler}' ({error}). Give the "
+                "address that the scheduler prints, e.g. tcp://10.0.0.5:8786, and check "
+                "that it runs and can be reached from here."
+            ) from None
+        self._owned = True
+        return self._client
+
+    def close(self) -> None:
+        """Close the client if this executor opened it."""
+        if self._owned and self._client is not None:
+            self._client.close()
+        self._client, self._owned = None, False
+
+    def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
+        """Run ``function`` on every task on the cluster; yield results as they finish.
+
+        A task that raises stops the stream with its exception (after Dask's own
+        retries on lost workers); tasks still queued are cancelled.
+        """
+        from dask.distributed import as_completed  # noqa: PLC0415
+
+        client = self.connect()
+        threads = sum(client.nthreads().values())
+        window = self.window or max(2, 2 * threads)
+        pending = iter(tasks)
+        submitted: set[Any] = set()
+
+        def submit(count: int) -> list[Any]:
+            futures = [
+                client.submit(function, task, pure=False)
+                for task in itertools.islice(pending, count)
+            ]
+            submitted.update(futures)
+            return futures
+
+        try:
+            first = submit(window)
+            if not first:
+                return
+            running = as_completed(first, loop=client.loop)  # not the default client
+            for future in running:
+                submitted.discard(future)
+                result = future.result()
+                future.release()
+                for more in submit(1):
+                    running.add(more)
+                yield result
+        finally:
+            if submitted:
+                client.cancel(list(submitted))
 
 
 # --------------------------------------------------------------------------- many replicates

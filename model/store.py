@@ -382,3 +382,299 @@ def read_timeseries(folder: str | Path, *, require_completed: bool = True) -> pd
             f"the run in '{folder}' is not complete (status: {status}); run it again."
         )
     return pd.read_parquet(Path(folder) / "timeseries.parquet")
+
+
+# --------------------------------------------------------------------------- sweep folders
+#
+# A sweep folder (``govsim sweep``) holds::
+#
+#     sweep.json        manifest: the sweep, its base scenario, batching, status, counts,
+#                       sessions (one per start), versions, git commit
+#     design.parquet    one row per design point: design_point, one column per parameter
+#     timeseries/       Parquet dataset: one shard per task, tidy rows of its runs; each
+#                       shard's footer also records its runs (status, error, seconds,
+#                       final-step metrics, scorecard), so the shards alone say what is done
+#     runs.csv          one row per planned run (written at the end of every session)
+#     summary.csv       per design point and metric: n, mean, sd, 95% CI over replicates
+#     sensitivity.csv   sobol and morris designs: the indices per metric and parameter
+#     figures/          sensitivity.png
+#
+# A shard is written once, atomically, by the task that ran its runs; the parent only
+# reads shard footers. A shard's name depends on the runs it holds, so a task run twice
+# (a Dask retry, a worker that outlived a killed parent) rewrites the same file with
+# the same content instead of adding a second copy.
+
+SWEEP_MANIFEST = "sweep.json"
+SWEEP_FORMAT = "govsim-sweep/1"
+SHARDS = "timeseries"
+#: Key of the run records in a shard's Parquet footer (JSON list of dicts).
+SHARD_RUNS_KEY = b"govsim.runs"
+_LOCK = ".sweep.lock"
+
+
+def write_shard(path: Path, table: Any, runs: list[dict[str, Any]]) -> Path:
+    """Write one task's shard atomically: its rows, and its run records in the footer.
+
+    Args:
+        path: the shard file (``timeseries/shard-*.parquet``); its folder must exist.
+        table: a ``pyarrow.Table`` of the task's tidy rows (may have no rows, when
+            every run of the task failed).
+        runs: one small record per run of the task (JSON-serialisable).
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    metadata = dict(table.schema.metadata or {})
+    metadata[SHARD_RUNS_KEY] = json.dumps(runs, default=str).encode("utf-8")
+    table = table.replace_schema_metadata(metadata)
+    return atomic_write(path, lambda handle: pq.write_table(table, handle))
+
+
+def read_shard_runs(path: Path) -> list[dict[str, Any]]:
+    """The run records of one shard, read from its footer only (not its rows).
+
+    Raises:
+        OutputError: the file is not a readable govsim shard.
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+        return json.loads(metadata[SHARD_RUNS_KEY])
+    except (OSError, KeyError, ValueError) as error:
+        raise OutputError(
+            f"{path} is not a readable govsim shard ({type(error).__name__}: {error}). "
+            "Move it out of the folder and start the sweep again to redo its runs."
+        ) from None
+
+
+def shard_paths(folder: str | Path) -> list[Path]:
+    """The shards of a sweep folder, sorted by name (temp files of killed tasks excluded)."""
+    return sorted(Path(folder, SHARDS).glob("shard-*.parquet"))
+
+
+def read_sweep_manifest(folder: str | Path) -> dict[str, Any]:
+    """The manifest (sweep.json) of a sweep folder.
+
+    Raises:
+        OutputError: no sweep.json, or one that is not valid JSON.
+    """
+    path = Path(folder) / SWEEP_MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise OutputError(
+            f"'{folder}' is not a govsim sweep folder (no {SWEEP_MANIFEST})."
+        ) from None
+    except (OSError, ValueError) as error:
+        raise OutputError(f"{path} cannot be read: {error}.") from None
+
+
+class SweepStore:
+    """One sweep folder, owned by one process at a time (see the notes above).
+
+    ``open`` checks the folder and takes its lock (released when the process ends,
+    however it ends, so a killed sweep never leaves a stale lock); ``close`` releases it.
+    Writing a manifest or a table is atomic, as for a run folder.
+    """
+
+    def __init__(self, folder: Path, lock: IO[bytes] | None) -> None:
+        self.folder = Path(folder)
+        self._lock = lock
+        self.manifest: dict[str, Any] = {}
+        self._clock = time.monotonic()
+
+    @property
+    def shards(self) -> Path:
+        """The Parquet dataset folder of the sweep's time series."""
+        return self.folder / SHARDS
+
+    @property
+    def figures(self) -> Path:
+        """The folder of the sweep's figures."""
+        return self.folder / FIGURES
+
+    @classmethod
+    def open(cls, folder: str | Path) -> SweepStore:
+        """Check that ``folder`` can hold this sweep, create it and take its lock.
+
+        The folder must be new, empty, or a sweep folder (it has sweep.json); a run
+        folder or any other folder is refused, so a mistyped ``--out`` never mixes a
+        sweep with other files. Whether the sweep in it is *this* sweep is the
+        caller's question (``previous``).
+
+        Raises:
+            OutputError: the folder cannot be used, or another process is writing it.
+        """
+        folder = Path(folder)
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(
+                f"output folder '{folder}' is a file, not a folder. Give --out a folder "
+                "path (it is created if missing)."
+            )
+        if folder.is_dir() and not (folder / SWEEP_MANIFEST).is_file():
+            if (folder / MANIFEST).is_file():
+                raise OutputError(
+                    f"output folder '{folder}' holds a govsim run (manifest.json), not a "
+                    "sweep. Choose another folder with --out."
+                )
+            if any(not _is_leftover(entry) for entry in folder.iterdir()):
+                raise OutputError(
+                    f"output folder '{folder}' already holds files and is not a govsim "
+                    f"sweep folder (it has no {SWEEP_MANIFEST}). Choose an empty or new "
+                    "folder with --out."
+                )
+        try:
+            (folder / SHARDS).mkdir(parents=True, exist_ok=True)
+            (folder / FIGURES).mkdir(exist_ok=True)
+            lock = open(folder / _LOCK, "a+b")  # noqa: SIM115 - held until close()
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise OutputError(
+                f"output folder '{folder}' cannot be written ({reason}). Choose a folder "
+                "you can write with --out."
+            ) from None
+        _take_lock(lock, folder)
+        return cls(folder, lock)
+
+    def close(self) -> None:
+        """Release the folder's lock."""
+        if self._lock is not None:
+            self._lock.close()  # closing the file releases its flock
+            self._lock = None
+
+    def __enter__(self) -> SweepStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # ---- manifest ---------------------------------------------------------------------
+
+    def previous(self) -> dict[str, Any] | None:
+        """The manifest a previous session left here, or None for a new folder."""
+        if not (self.folder / SWEEP_MANIFEST).is_file():
+            return None
+        return read_sweep_manifest(self.folder)
+
+    def start(self, manifest: dict[str, Any], session: dict[str, Any]) -> None:
+        """Write the manifest (status ``running``), keeping earlier sessions' records."""
+        self._clock = time.monotonic()
+        earlier = (self.previous() or {}).get("sessions", [])
+        self.manifest = {
+            "format": SWEEP_FORMAT,
+            **manifest,
+            "status": "running",
+            "error": None,
+            "updated": _now(),
+            "sessions": [
+                *earlier,
+                {
+                    **session,
+                    "started": _now(),
+                    "ended": None,
+                    "seconds": None,
+                    "versions": _versions(),
+                    "git": git_state(),
+                    "platform": f"{platform.system()} {platform.machine()}",
+                },
+            ],
+            "note": "Parameter defaults are illustrative, not calibrated (docs/ODD.md).",
+        }
+        self.write_manifest()
+        for path in self.folder.glob(f".*{_TEMP_SUFFIX}"):  # temp files of a killed parent
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    def update(self, **fields: Any) -> None:
+        """Rewrite the manifest with some fields changed (progress counts, outputs)."""
+        self.manifest.update(fields, updated=_now())
+        self.write_manifest()
+
+    def write_manifest(self) -> None:
+        """Write sweep.json atomically."""
+        text = json.dumps(self.manifest, indent=2, ensure_ascii=False, default=str) + "\n"
+        atomic_write(self.folder / SWEEP_MANIFEST, _write_bytes(text.encode("utf-8")))
+
+    def finish(self, status: str, error: str | None = None) -> None:
+        """Close the session in the manifest with its final status and duration."""
+        session = self.manifest["sessions"][-1]
+        session.update(ended=_now(), seconds=round(time.monotonic() - self._clock, 3))
+        self.update(status=status, error=error)
+
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[SweepStore]:
+        """Mark the manifest ``interrupted`` (Ctrl-C, SIGTERM) or ``failed`` on the way out."""
+        try:
+            yield self
+        except KeyboardInterrupt:
+            self._try_finish(
+                "interrupted", "interrupted (Ctrl-C or SIGTERM); start the sweep again to finish it"
+            )
+            raise
+        except BaseException as error:
+            self._try_finish("failed", f"{type(error).__name__}: {error}")
+            raise
+
+    def _try_finish(self, status: str, error: str) -> None:
+        with contextlib.suppress(Exception):
+            self.finish(status, error)
+
+    # ---- tables -------------------------------------------------------------------------
+
+    def write_table(self, name: str, table: pd.DataFrame) -> Path:
+        """Write a table atomically: ``.parquet`` (pyarrow) or ``.csv``."""
+        if name.endswith(".parquet"):
+
+            def write(handle: IO[bytes]) -> None:
+                table.to_parquet(handle, engine="pyarrow", index=False)
+
+        elif name.endswith(".csv"):
+
+            def write(handle: IO[bytes]) -> None:
+                handle.write(table.to_csv(index=False).encode("utf-8"))
+
+        else:
+            raise ValueError(f"unknown table format: {name}")
+        return atomic_write(self.folder / name, write)
+
+    def write_figure(self, name: str, figure: Any) -> Path:
+        """Write a matplotlib Figure as ``figures/<name>`` (PNG), atomically."""
+
+        def write(handle: IO[bytes]) -> None:
+            figure.savefig(handle, format="png", dpi=120)
+
+        return atomic_write(self.figures / name, write)
+
+    def remove(self, name: str) -> None:
+        """Remove an output that this session does not produce (e.g. an old figure)."""
+        with contextlib.suppress(FileNotFoundError):
+            (self.folder / name).unlink()
+
+
+def _is_leftover(entry: Path) -> bool:
+    """What a sweep killed before its first manifest leaves: temp files, empty folders, lock."""
+    if entry.name == _LOCK or (entry.name.startswith(".") and entry.name.endswith(_TEMP_SUFFIX)):
+        return True
+    return entry.name in (SHARDS, FIGURES) and entry.is_dir() and not any(entry.iterdir())
+
+
+def _take_lock(lock: IO[bytes], folder: Path) -> None:
+    """Hold an exclusive lock on the folder, or say who holds it."""
+    try:
+        import fcntl  # noqa: PLC0415 - POSIX only
+    except ImportError:  # pragma: no cover - no advisory locks: one writer is the user's job
+        return
+    try:
+        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        lock.seek(0)
+        holder = lock.read().decode("utf-8", "replace").strip() or "another process"
+        lock.close()
+        raise OutputError(
+            f"output folder '{folder}' is being written by another govsim sweep "
+            f"({holder}). Wait for it to finish, or choose another folder with --out."
+        ) from None
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"pid {os.getpid()} on {platform.node()}".encode())
+    lock.flush()

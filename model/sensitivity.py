@@ -1,0 +1,325 @@
+"""Sensitivity indices of a sweep's outcomes to its parameters (SALib), and their figure.
+
+Core objects: ``sobol_indices`` and ``morris_indices`` (one outcome, SALib's analysers),
+``indices`` (every metric of a sobol or morris sweep, one tidy table),
+``sensitivity_figure`` and ``read_sensitivity``.
+
+Sobol' indices (Sobol' 2001, doi:10.1016/S0378-4754(00)00270-6; estimators of
+Saltelli et al. 2010, doi:10.1016/j.cpc.2009.09.018, as SALib's ``sobol.analyze``):
+
+    S1_i = V[E(Y | X_i)] / V(Y)            first order: the share of the variance of Y
+                                           that X_i explains alone
+    ST_i = E[V(Y | X_~i)] / V(Y)           total: alone and in every interaction
+
+``S1_conf`` and ``ST_conf`` are half-widths of bootstrap confidence intervals (95%
+by default): the index is ``S1 +- S1_conf``.
+
+Morris elementary effects (Morris 1991, doi:10.1080/00401706.1991.10484804;
+mu* of Campolongo, Cariboni & Saltelli 2007, doi:10.1016/j.envsoft.2006.10.004):
+
+    EE_i = [Y(x + delta e_i) - Y(x)] / delta   along each trajectory
+    mu = mean EE_i,  mu* = mean |EE_i|,  sigma = sd EE_i
+
+mu* ranks the parameters by influence; a large sigma against mu* means interactions
+or a non-linear effect. ``delta`` is measured in the units of the parameter's
+bounds, so mu* compares parameters only in "effect over the whole range" terms when
+the ranges are comparable; ``mu_star_conf`` is a bootstrap half-width.
+
+The outcome Y of a design point is the mean of a metric over its replicates at the
+final step (the sweep's summary.csv). Replicates run with their own seeds, so the
+noise that remains in that mean is variance no parameter explains: it lowers S1,
+and it adds to every ST and to sigma. More replications shrink it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from model.sweep import Sweep
+
+__all__ = [
+    "MORRIS_COLUMNS",
+    "SOBOL_COLUMNS",
+    "indices",
+    "morris_indices",
+    "read_sensitivity",
+    "sensitivity_figure",
+    "sobol_indices",
+]
+
+#: Columns of a Sobol table, after method, metric and parameter.
+SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
+#: Columns of a Morris table, after method, metric and parameter.
+MORRIS_COLUMNS = ("mu", "mu_star", "mu_star_conf", "sigma")
+
+
+def sobol_indices(
+    problem: dict[str, Any],
+    outcome: np.ndarray,
+    *,
+    second_order: bool = False,
+    conf_level: float = 0.95,
+    resamples: int = 1000,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """First-order and total Sobol' indices of one outcome (SALib ``sobol.analyze``).
+
+    Args:
+        problem: SALib's problem (``names``, ``bounds``) of the Saltelli sample.
+        outcome: one value per row of the sample, in its order.
+        second_order: the sample was drawn with second-order rows; also return S2.
+        conf_level: level of the bootstrap intervals.
+        resamples: bootstrap resamples.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per parameter: parameter, S1, S1_conf, ST, ST_conf; with
+        ``second_order`` also one row per pair (``parameter`` "a x b"): S2, S2_conf.
+    """
+    from SALib.analyze import sobol  # noqa: PLC0415 - SALib takes a second to import
+
+    found = sobol.analyze(
+        problem,
+        np.asarray(outcome, dtype=float),
+        calc_second_order=second_order,
+        num_resamples=resamples,
+        conf_level=conf_level,
+        seed=seed,
+    )
+    names = list(problem["names"])
+    table = pd.DataFrame({"parameter": names, **{k: np.asarray(found[k]) for k in SOBOL_COLUMNS}})
+    if not second_order:
+        return table
+    pairs = [
+        {
+            "parameter": f"{names[i]} x {names[j]}",
+            "S2": float(found["S2"][i, j]),
+            "S2_conf": float(found["S2_conf"][i, j]),
+        }
+        for i in range(len(names))
+        for j in range(i + 1, len(names))
+    ]
+    return pd.concat([table, pd.DataFrame(pairs)], ignore_index=True)
+
+
+def morris_indices(
+    problem: dict[str, Any],
+    sample: np.ndarray,
+    outcome: np.ndarray,
+    *,
+    levels: int = 4,
+    conf_level: float = 0.95,
+    resamples: int = 1000,
+    seed: int | None = None,
+) -> pd.DataFrame:
+    """Morris elementary-effect statistics of one outcome (SALib ``morris.analyze``).
+
+    Args:
+        problem: SALib's problem of the Morris sample.
+        sample: the sample itself (trajectories, in SALib's order).
+        outcome: one value per row of the sample.
+        levels: the Morris grid's levels (as sampled).
+        conf_level: level of the bootstrap interval of mu*.
+        resamples: bootstrap resamples.
+        seed: seed of the bootstrap.
+
+    Returns:
+        One row per parameter: parameter, mu, mu_star, mu_star_conf, sigma.
+    """
+    from SALib.analyze import morris  # noqa: PLC0415
+
+    found = morris.analyze(
+        problem,
+        np.asarray(sample, dtype=float),
+        np.asarray(outcome, dtype=float),
+        num_resamples=resamples,
+        conf_level=conf_level,
+        num_levels=levels,
+        seed=seed,
+    )
+    return pd.DataFrame(
+        {"parameter": list(problem["names"]), **{k: np.asarray(found[k]) for k in MORRIS_COLUMNS}}
+    )
+
+
+def indices(sweep: Sweep, summary: pd.DataFrame, *, resamples: int = 1000) -> pd.DataFrame:
+    """The indices of every metric of a sobol or morris sweep (sensitivity.csv).
+
+    Args:
+        sweep: the sweep (its design kind, SALib problem and sample).
+        summary: its summary (``model.sweep.summary_table``): the outcome of a design
+            point is the ``mean`` of a metric over its replicates.
+        resamples: bootstrap resamples of the confidence intervals.
+
+    Returns:
+        Tidy: method, metric, parameter, then ``SOBOL_COLUMNS`` (and S2, S2_conf with
+        second order) or ``MORRIS_COLUMNS``, then ``note``: why a metric has no
+        indices (design points without a value, e.g. all their runs failed, or a
+        metric undefined at the end).
+    """
+    if sweep.kind not in ("sobol", "morris") or sweep.sample is None:
+        raise ValueError(f"sensitivity indices need a sobol or morris design, not {sweep.kind}")
+    problem = sweep.problem()
+    parts = []
+    for metric in sweep.metrics:
+        rows = summary[summary["metric"] == metric].sort_values("design_point")
+        outcome = rows["mean"].to_numpy(dtype=float)
+        missing = int(np.isnan(outcome).sum())
+        if len(outcome) != sweep.points or missing:
+            table = pd.DataFrame({"parameter": sweep.names})
+            table["note"] = (
+                f"not computed: {missing or sweep.points - len(outcome)} of {sweep.points} "
+                "design points have no value of this metric"
+            )
+        elif sweep.kind == "sobol":
+            table = sobol_indices(
+                problem,
+                outcome,
+                second_order=sweep.spec.second_order,
+                resamples=resamples,
+                seed=sweep.seed,
+            )
+        else:
+            table = morris_indices(
+                problem,
+                sweep.sample,
+                outcome,
+                levels=sweep.spec.morris_levels,
+                resamples=resamples,
+                seed=sweep.seed,
+            )
+        table.insert(0, "metric", metric)
+        table.insert(0, "method", sweep.kind)
+        parts.append(table)
+    columns = SOBOL_COLUMNS if sweep.kind == "sobol" else MORRIS_COLUMNS
+    if sweep.kind == "sobol" and sweep.spec.second_order:
+        columns = (*columns, "S2", "S2_conf")
+    table = pd.concat(parts, ignore_index=True)
+    return table.reindex(columns=["method", "metric", "parameter", *columns, "note"])
+
+
+def read_sensitivity(folder: str | Path) -> pd.DataFrame:
+    """The sensitivity table of a sweep folder (sensitivity.csv).
+
+    Raises:
+        model.store.OutputError: the folder has none (not a sobol or morris sweep, or
+            not finished).
+    """
+    from model.store import OutputError  # noqa: PLC0415
+
+    path = Path(folder) / "sensitivity.csv"
+    if not path.is_file():
+        raise OutputError(
+            f"'{folder}' has no sensitivity.csv: only a finished sobol or morris sweep writes one."
+        )
+    return pd.read_csv(path)
+
+
+# --------------------------------------------------------------------------- figure
+
+
+def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
+    """The indices of a sweep, one panel per metric (figures/sensitivity.png).
+
+    Sobol: S1 and ST bars with their intervals; Morris: mu* against sigma, with mu*'s
+    interval, each parameter labelled.
+
+    Args:
+        table: an ``indices`` table (one method).
+        title: the figure's title (the sweep, its design and size).
+    """
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    metrics = list(dict.fromkeys(table["metric"]))
+    columns = min(3, max(len(metrics), 1))
+    rows = -(-max(len(metrics), 1) // columns)
+    parameters = table.loc[~table["parameter"].str.contains(" x "), "parameter"]
+    height = max(2.6, 0.45 * parameters.nunique() + 1.4)
+    figure = Figure(figsize=(4.6 * columns, height * rows), layout="constrained")
+    axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    for ax, metric in zip(axes, metrics, strict=False):
+        part = table[(table["metric"] == metric) & ~table["parameter"].str.contains(" x ")]
+        if part[["S1", "mu_star"]].reindex(columns=["S1", "mu_star"]).isna().all(axis=None):
+            note = part["note"].dropna()
+            ax.text(
+                0.5,
+                0.5,
+                note.iloc[0] if len(note) else "no indices",
+                ha="center",
+                va="center",
+                wrap=True,
+                fontsize=8,
+                transform=ax.transAxes,
+            )
+            ax.set_axis_off()
+        elif "S1" in part and part["S1"].notna().any():
+            _sobol_panel(ax, part)
+        else:
+            _morris_panel(ax, part)
+        ax.set_title(metric, fontsize=10)
+    for ax in axes[len(metrics) :]:
+        ax.set_axis_off()
+    method = table["method"].iloc[0] if len(table) else ""
+    figure.suptitle(
+        f"{title}\n{method} sensitivity of the replicate mean at the final step "
+        "(illustrative defaults, not calibrated)",
+        fontsize=9,
+    )
+    return figure
+
+
+def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
+    order = part.sort_values("ST")
+    y = np.arange(len(order))
+    ax.barh(
+        y - 0.2,
+        order["S1"],
+        0.4,
+        xerr=order["S1_conf"],
+        label="S1 (first order)",
+        color="#1f77b4",
+        capsize=2,
+    )
+    ax.barh(
+        y + 0.2,
+        order["ST"],
+        0.4,
+        xerr=order["ST_conf"],
+        label="ST (total)",
+        color="#ff7f0e",
+        capsize=2,
+    )
+    ax.set_yticks(y, order["parameter"], fontsize=8)
+    ax.axvline(0, color="black", linewidth=0.6)
+    ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
+    ax.legend(fontsize=7, loc="lower right")
+
+
+def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
+    ax.errorbar(
+        part["mu_star"],
+        part["sigma"],
+        xerr=part["mu_star_conf"],
+        fmt="o",
+        color="#1f77b4",
+        capsize=2,
+    )
+    for _, row in part.iterrows():
+        ax.annotate(
+            row["parameter"],
+            (row["mu_star"], row["sigma"]),
+            fontsize=7,
+            xytext=(3, 3),
+            textcoords="offset points",
+        )
+    top = float(np.nanmax([part["mu_star"].max(), part["sigma"].max(), 1e-12]))
+    ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
+    ax.set_xlabel("mu* (mean |elementary effect|)", fontsize=8)
+    ax.set_ylabel("sigma", fontsize=8)
