@@ -108,7 +108,7 @@ def virus_model(nodes: int, degree: float, seed: int = 1):
         return example.VirusOnNetwork(num_nodes=nodes, avg_node_degree=degree, rng=seed)
 
 
-def step_seconds(model, steps: int) -> list[float]:
+def step_seconds(model: GovernanceModel, steps: int) -> list[float]:
     """CPU seconds of each of ``steps`` calls of ``model.step()``."""
     return [cpu_timed(model.step)[0] for _ in range(steps)]
 
@@ -116,16 +116,22 @@ def step_seconds(model, steps: int) -> list[float]:
 def versus_virus(residents: int, steps: int) -> dict[str, float]:
     """govsim and the virus example at the same N and mean degree, in one process.
 
-    Both run ``steps`` steps from their initial state; throughput is agent-steps over
-    the CPU time of all of them (the virus example's cost per step grows as the
-    epidemic spreads, so one step would not be representative).
+    Both run ``steps`` steps from their initial state, interleaved (a virus step, a
+    govsim step, a few floor mat-vecs, and again), so that changes in the machine's
+    load over the run touch all three alike. Throughput is agent-steps over the CPU
+    time of all the steps (the virus example's cost per step grows as the epidemic
+    spreads, so one step would not be representative).
     """
     degree = Scenario().network.mean_degree
     build_virus, virus = cpu_timed(virus_model, residents, degree)
     build_govsim, model = cpu_timed(GovernanceModel, district(residents), agent_interval=0)
-    virus_steps = step_seconds(virus, steps)
-    govsim_steps = step_seconds(model, steps)
-    floor = matvec_seconds(model)
+    ties = model.population.resident_ties
+    vector = np.random.default_rng(0).random(ties.shape[0])
+    virus_steps, govsim_steps, floor = [], [], []
+    for _ in range(steps):
+        virus_steps.append(cpu_timed(virus.step)[0])
+        govsim_steps.append(cpu_timed(model.step)[0])
+        floor.extend(cpu_timed(ties.__matmul__, vector)[0] for _ in range(3))
     agents_only = [cpu_timed(virus.agents.shuffle_do, "step")[0] for _ in range(max(2, steps // 4))]
     return {
         "residents": residents,
@@ -135,11 +141,13 @@ def versus_virus(residents: int, steps: int) -> dict[str, float]:
         "virus_agent_steps_per_s": residents * steps / sum(virus_steps),
         "virus_agent_steps_per_s_fastest_step": residents / min(virus_steps),
         "virus_agent_steps_per_s_agents_only": residents * len(agents_only) / sum(agents_only),
+        "virus_step_s": virus_steps,
         "govsim_resident_steps_per_s": residents * steps / sum(govsim_steps),
         "govsim_step_mean_s": sum(govsim_steps) / steps,
         "govsim_step_median_s": median(govsim_steps),
-        "matvec_s": floor,
-        "resident_ties": int(model.population.resident_ties.nnz // 2),
+        "govsim_step_s": govsim_steps,
+        "matvec_s": median(floor),
+        "resident_ties": int(ties.nnz // 2),
     }
 
 

@@ -282,12 +282,25 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return key // n, key % n
 
 
-def _absent(stored: np.ndarray, i: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, ...]:
-    """The pairs (i[k], j[k]) whose key i * n + j is not among the sorted ``stored`` keys."""
-    key = i * n + j
-    at = np.minimum(np.searchsorted(stored, key), max(stored.size - 1, 0))
-    present = stored[at] == key if stored.size else np.zeros(key.size, dtype=bool)
-    return i[~present], j[~present]
+def _find_entries(matrix: sp.csr_matrix, row: np.ndarray, col: np.ndarray) -> tuple:
+    """Where entries (row[k], col[k]) are, or would go, in a canonical CSR matrix.
+
+    Returns:
+        (position, stored): the index into ``data``/``indices`` of each entry if stored,
+        else of the first stored entry after it (where it would be inserted); and
+        whether it is stored. Only the rows involved are read.
+    """
+    n = matrix.shape[1]
+    indptr = matrix.indptr.astype(np.int64)
+    involved = np.unique(row)
+    starts, counts = indptr[involved], indptr[involved + 1] - indptr[involved]
+    positions = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
+    keys = np.repeat(involved, counts) * n + matrix.indices[positions]  # sorted
+    key = row * n + col
+    found = np.searchsorted(keys, key)
+    position = np.minimum(np.append(positions, matrix.nnz)[found], indptr[row + 1])
+    stored = keys[np.minimum(found, keys.size - 1)] == key if keys.size else key < 0
+    return position, stored
 
 
 class TieEditor:
@@ -378,48 +391,67 @@ class TieEditor:
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
         """Tie residents i[k] and j[k] (new ties only); returns the number of new ties.
 
-        The new entries are inserted in place into the sorted CSR arrays (and ``rows``,
-        ``cols``): the same matrix as ``ties + new`` in scipy, without rebuilding it.
+        The new entries are inserted into the sorted CSR arrays (and ``rows``, ``cols``):
+        the same matrix as ``ties + new`` in scipy, without rebuilding it.
         """
         ties = self.model.population.resident_ties
-        n = ties.shape[1]
         keep = i != j
         i, j = np.minimum(i[keep], j[keep]), np.maximum(i[keep], j[keep])
         if i.size == 0:
             return 0
-        i, j = _unique_pairs(i, j, n)
-        stored = self.rows * n + self.cols  # sorted: the matrix is in canonical order
-        i, j = _absent(stored, i, j, n)
+        i, j = _unique_pairs(i, j, ties.shape[1])
+        wider = ties.nnz + 2 * i.size > np.iinfo(ties.indices.dtype).max
+        if wider or not ties.has_canonical_format:  # let scipy rebuild the matrix
+            return self._add_resident_ties_by_rebuilding(i, j, weight)
+        _, stored = _find_entries(ties, i, j)
+        i, j = i[~stored], j[~stored]
         if i.size == 0:
             return 0
-        row = np.concatenate([i, j])
-        col = np.concatenate([j, i])
-        order = np.argsort(row * n + col)
+        row, col = np.concatenate([i, j]), np.concatenate([j, i])
+        order = np.argsort(row * ties.shape[1] + col)
         row, col = row[order], col[order]
-        at = np.searchsorted(stored, row * n + col)
-        wider = ties.nnz + row.size > np.iinfo(ties.indices.dtype).max
-        if wider or not ties.has_canonical_format:  # rebuild the matrix with scipy
-            new = sp.csr_matrix((np.full(row.size, weight), (row, col)), shape=ties.shape)
-            self.model.population.resident_ties = (ties + new).tocsr()
-            self._connect(i, j)
-            self._refresh_edge_index()
-            return int(i.size)
+        at, _ = _find_entries(ties, row, col)
+        # Where old and new entries land once the new ones are slotted in before ``at``.
+        new_at = at + np.arange(row.size)
+        old_at = np.ones(ties.nnz + row.size, dtype=bool)
+        old_at[new_at] = False
+
+        def grown(old: np.ndarray, new: np.ndarray | float) -> np.ndarray:
+            out = np.empty(old.size + row.size, dtype=old.dtype)
+            out[new_at] = new
+            out[old_at] = old
+            return out
+
         added = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=ties.shape[0]))])
-        grown = sp.csr_matrix(
+        matrix = sp.csr_matrix(
             (
-                np.insert(ties.data, at, weight),
-                np.insert(ties.indices, at, col.astype(ties.indices.dtype)),
+                grown(ties.data, weight),
+                grown(ties.indices, col),
                 (ties.indptr + added).astype(ties.indptr.dtype),
             ),
             shape=ties.shape,
         )
-        grown.has_sorted_indices = True
-        grown.has_canonical_format = True
-        self.model.population.resident_ties = grown
-        self.rows = np.insert(self.rows, at, row)
-        self.cols = np.insert(self.cols, at, col)
+        matrix.has_sorted_indices = True
+        matrix.has_canonical_format = True
+        self.model.population.resident_ties = matrix
+        self.rows = grown(self.rows, row)
+        self.cols = grown(self.cols, col)
         self._connect(i, j)
         self._structure_changed()
+        return int(i.size)
+
+    def _add_resident_ties_by_rebuilding(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
+        """``add_resident_ties`` for pairs i < j, distinct, with scipy's matrix sum."""
+        ties = self.model.population.resident_ties
+        existing = np.asarray(ties[i, j]).ravel() > 0
+        i, j = i[~existing], j[~existing]
+        if i.size == 0:
+            return 0
+        row, col = np.concatenate([i, j]), np.concatenate([j, i])
+        new = sp.csr_matrix((np.full(row.size, weight), (row, col)), shape=ties.shape)
+        self.model.population.resident_ties = (ties + new).tocsr()
+        self._connect(i, j)
+        self._refresh_edge_index()
         return int(i.size)
 
     def drop_weak_resident_ties(self, floor: float) -> int:
