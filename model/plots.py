@@ -4,7 +4,8 @@ Core objects: ``timeseries_figure`` (the main metrics per week, mean over replic
 with a 95% Student-t band), ``network_figure`` (the community graph coloured by kind
 of subject), ``MAIN_METRICS``, ``KIND_COLOURS``; for comparisons of several runs
 (``govsim compare``, model/analysis.py): ``comparison_timeseries_figure``,
-``distributions_figure``, ``scorecard_comparison_figure``, ``effect_size_figure``.
+``distributions_figure``, ``scorecard_comparison_figure``, ``effect_size_figure``,
+``difference_heatmap_figure``.
 
 Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot, so
 nothing global is touched and no display is needed. Saving is the store's job.
@@ -25,6 +26,7 @@ __all__ = [
     "KIND_COLOURS",
     "MAIN_METRICS",
     "comparison_timeseries_figure",
+    "difference_heatmap_figure",
     "distributions_figure",
     "effect_size_figure",
     "network_figure",
@@ -403,5 +405,64 @@ def effect_size_figure(table: pd.DataFrame) -> Figure:
         f"Effect against {baseline}: Hedges' g and 95% CI; filled = told apart after "
         f"correction ({ILLUSTRATIVE})",
         fontsize=11,
+    )
+    return figure
+
+
+def difference_heatmap_figure(table: pd.DataFrame, limit: float = 3.0) -> Figure:
+    """Every scenario against the baseline at a glance: metrics down, scenarios across.
+
+    Each cell shows the difference of means to the baseline (in the metric's units) and
+    is coloured by Hedges' g, clipped to +-``limit`` (red: lower than the baseline,
+    blue: higher; grey: undefined); a star marks a difference told apart after the
+    multiple-comparison correction.
+
+    Args:
+        table: ``model.analysis.compare`` output.
+        limit: |g| at which the colour saturates.
+    """
+    import matplotlib  # noqa: PLC0415
+
+    baseline = table.attrs.get("baseline")
+    others = table[table["scenario"] != baseline]
+    metrics = list(dict.fromkeys(others["metric"]))
+    scenarios = list(dict.fromkeys(others["scenario"]))
+    cells = others.set_index(["metric", "scenario"])
+    effect = np.array(
+        [[cells.at[(m, s), "hedges_g"] for s in scenarios] for m in metrics], dtype=float
+    )
+    figure = Figure(
+        figsize=(1.5 * len(scenarios) + 3.5, 0.42 * len(metrics) + 1.8), layout="constrained"
+    )
+    ax = figure.subplots()
+    colours = matplotlib.colormaps["RdBu"].with_extremes(bad="#dddddd")
+    image = ax.imshow(
+        np.ma.masked_invalid(np.clip(effect, -limit, limit)),
+        cmap=colours,
+        vmin=-limit,
+        vmax=limit,
+        aspect="auto",
+    )
+    for i, metric in enumerate(metrics):
+        for j, scenario in enumerate(scenarios):
+            row = cells.loc[(metric, scenario)]
+            star = "*" if row["told_apart"] else ""
+            strong = np.isfinite(effect[i, j]) and abs(effect[i, j]) > 0.6 * limit
+            ax.text(
+                j,
+                i,
+                f"{row['difference']:+.3g}{star}",
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if strong else "black",
+            )
+    ax.set_xticks(range(len(scenarios)), scenarios, rotation=30, ha="right", fontsize=8)
+    ax.set_yticks(range(len(metrics)), metrics, fontsize=8)
+    figure.colorbar(image, ax=ax, label=f"Hedges' g (clipped at +-{limit:g})", shrink=0.8)
+    window = table["inference_on"].iloc[0] if "inference_on" in table else ""
+    ax.set_title(
+        f"Difference to {baseline} ({window}); * told apart after correction\n({ILLUSTRATIVE})",
+        fontsize=10,
     )
     return figure
