@@ -5,7 +5,7 @@ with a 95% Student-t band), ``network_figure`` (the community graph coloured by 
 of subject), ``MAIN_METRICS``, ``KIND_COLOURS``; for comparisons of several runs
 (``govsim compare``, model/analysis.py): ``comparison_timeseries_figure``,
 ``distributions_figure``, ``scorecard_comparison_figure``, ``effect_size_figure``,
-``difference_heatmap_figure``.
+``difference_heatmap_figure``; for grid sweeps, ``sweep_heatmap_figure``.
 
 Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot, so
 nothing global is touched and no display is needed. Saving is the store's job.
@@ -32,6 +32,7 @@ __all__ = [
     "network_figure",
     "network_sample",
     "scorecard_comparison_figure",
+    "sweep_heatmap_figure",
     "timeseries_figure",
 ]
 
@@ -464,5 +465,51 @@ def difference_heatmap_figure(table: pd.DataFrame, limit: float = 3.0) -> Figure
     ax.set_title(
         f"Difference to {baseline} ({window}); * told apart after correction\n({ILLUSTRATIVE})",
         fontsize=10,
+    )
+    return figure
+
+
+def sweep_heatmap_figure(summary: pd.DataFrame, x: str, y: str, metrics: list[str]) -> Figure:
+    """Heat maps of a two-parameter grid sweep: one panel per metric.
+
+    Each cell is a design point, coloured by the mean over its replicates and labelled
+    with the mean and the half-width of its 95% CI (the uncertainty, in the metric's
+    units).
+
+    Args:
+        summary: per design point and metric: ``x``, ``y``, metric, n, mean,
+            ci95_low, ci95_high (``model.analysis.summarise_sweep`` or a sweep's
+            summary.csv).
+        x: parameter across (columns).
+        y: parameter down (rows).
+        metrics: the metrics to draw.
+    """
+    figure, axes = _panels(len(metrics), 2, 5.2, 4.2)
+    for ax, metric in zip(axes, metrics, strict=False):
+        rows = summary[summary["metric"] == metric]
+        mean = rows.pivot_table(index=y, columns=x, values="mean", aggfunc="first")
+        half = rows.assign(half=(rows["ci95_high"] - rows["ci95_low"]) / 2).pivot_table(
+            index=y, columns=x, values="half", aggfunc="first"
+        )
+        values = mean.to_numpy(dtype=float)
+        image = ax.imshow(values, cmap="viridis", aspect="auto", origin="lower")
+        middle = np.nanmean([np.nanmin(values), np.nanmax(values)])
+        for i in range(mean.shape[0]):
+            for j in range(mean.shape[1]):
+                value, spread = values[i, j], half.iat[i, j]
+                label = f"{value:.3f}" + (f"\n±{spread:.3f}" if np.isfinite(spread) else "")
+                colour = "black" if value > middle else "white"  # readable on viridis
+                ax.text(j, i, label, ha="center", va="center", fontsize=7, color=colour)
+        ax.set_xticks(range(mean.shape[1]), [f"{v:.3g}" for v in mean.columns], fontsize=8)
+        ax.set_yticks(range(mean.shape[0]), [f"{v:.3g}" for v in mean.index], fontsize=8)
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        ax.set_title(metric, fontsize=10)
+        figure.colorbar(image, ax=ax, shrink=0.85)
+    what = summary["summary"].iloc[0] if "summary" in summary else "final week"
+    replicates = int(summary["n"].max()) if "n" in summary else 0
+    figure.suptitle(
+        f"Mean over {replicates} replicates ({what}) and ± 95% CI half-width ({ILLUSTRATIVE})",
+        fontsize=11,
     )
     return figure
