@@ -249,8 +249,13 @@ def sweep(args: argparse.Namespace) -> int:
 
     plan = load_sweep(args.file)  # bad input: exit 2 before anything is written
     folder = Path(args.out) if args.out else Path("results") / plan.name
-    from model.experiment import SchedulerError  # noqa: PLC0415
     from model.sweep import run_sweep  # noqa: PLC0415
+
+    scheduler_errors: tuple[type[Exception], ...] = ()
+    if args.scheduler:  # only then is the model imported before the folder is checked
+        from model.experiment import SchedulerError  # noqa: PLC0415
+
+        scheduler_errors = (SchedulerError,)
 
     where = (
         f"the Dask scheduler at {args.scheduler}"
@@ -274,7 +279,7 @@ def sweep(args: argparse.Namespace) -> int:
             progress=not args.quiet,
             context=context,
         )
-    except SchedulerError as error:
+    except scheduler_errors as error:
         print(f"govsim sweep: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(result.report())

@@ -24,6 +24,7 @@ import contextlib
 import itertools
 import multiprocessing
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
@@ -251,6 +252,22 @@ class SchedulerError(ValueError):
     """A Dask scheduler that cannot be used (unreachable, or Dask not installed): exit 2."""
 
 
+def _reachable(address: str, timeout: float) -> None:
+    """Fail fast on a tcp/tls address where nothing listens.
+
+    A dask Client that fails to connect still tries to close itself when collected,
+    waits 20 s and prints a traceback at exit; a plain socket says "refused" at once.
+    """
+    scheme, _, rest = address.rpartition("://")
+    if scheme not in ("", "tcp", "tls"):
+        return
+    host, _, port = rest.rpartition(":")
+    if not port.isdigit():
+        raise ValueError(f"no port in '{address}'")
+    with socket.create_connection((host.strip("[]") or "127.0.0.1", int(port)), timeout):
+        pass
+
+
 @dataclass
 class DaskExecutor:
     """Run tasks on a Dask distributed cluster (the ``dask`` extra).
@@ -294,6 +311,7 @@ class DaskExecutor:
             self._client = self.scheduler
             return self._client
         try:
+            _reachable(str(self.scheduler), self.timeout)
             self._client = Client(self.scheduler, timeout=self.timeout, set_as_default=False)
         except (OSError, TimeoutError, ValueError, TypeError) as error:
             raise SchedulerError(

@@ -246,23 +246,13 @@ def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax, metric in zip(axes, metrics, strict=False):
         part = table[(table["metric"] == metric) & ~table["parameter"].str.contains(" x ")]
-        if part[["S1", "mu_star"]].reindex(columns=["S1", "mu_star"]).isna().all(axis=None):
-            note = part["note"].dropna()
-            ax.text(
-                0.5,
-                0.5,
-                note.iloc[0] if len(note) else "no indices",
-                ha="center",
-                va="center",
-                wrap=True,
-                fontsize=8,
-                transform=ax.transAxes,
-            )
-            ax.set_axis_off()
-        elif "S1" in part and part["S1"].notna().any():
+        if "S1" in part and part["S1"].notna().any():
             _sobol_panel(ax, part)
-        else:
+        elif "mu_star" in part and part["mu_star"].notna().any():
             _morris_panel(ax, part)
+        else:
+            note = part["note"].dropna() if "note" in part else pd.Series(dtype=str)
+            _note_panel(ax, note.iloc[0] if len(note) else "no indices")
         ax.set_title(metric, fontsize=10)
     for ax in axes[len(metrics) :]:
         ax.set_axis_off()
@@ -299,7 +289,7 @@ def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
     ax.set_yticks(y, order["parameter"], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
-    ax.legend(fontsize=7, loc="lower right")
+    ax.legend(fontsize=7, loc="best", framealpha=0.8)
 
 
 def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
@@ -323,3 +313,9 @@ def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
     ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
     ax.set_xlabel("mu* (mean |elementary effect|)", fontsize=8)
     ax.set_ylabel("sigma", fontsize=8)
+
+
+def _note_panel(ax: Any, note: str) -> None:
+    ax.text(0.5, 0.5, note, ha="center", va="center", wrap=True, fontsize=8, transform=ax.transAxes)
+    ax.set_xticks([])
+    ax.set_yticks([])

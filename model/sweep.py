@@ -358,7 +358,7 @@ class Sweep:
         overlap (see ``run_sweep`` on resuming).
         """
         base = self.base.model_dump(mode="json")
-        for key in ("name", "description", "replications"):
+        for key in ("name", "description", "replications", "seed"):  # seed: its own entry
             base.pop(key, None)
         identity: dict[str, Any] = {
             "design": self.kind,
@@ -479,7 +479,10 @@ class _Checker:
         try:
             return SweepSpec.model_validate(document)
         except ValidationError as error:
-            problems = [self._problem(item) for item in error.errors(include_url=False)]
+            # A bad parameter fails both members of its union (list, range): say it once.
+            problems = list(
+                dict.fromkeys(self._problem(i) for i in error.errors(include_url=False))
+            )
             head = "invalid sweep file" + (
                 f" ({len(problems)} problems)" if len(problems) > 1 else ""
             )
@@ -499,7 +502,7 @@ class _Checker:
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             hint = ""
             if not parent and loc[-1] in Scenario.model_fields:
-                hint = " (scenario keys go in the base scenario file, or under 'set')"
+                guess, hint = "", " (scenario keys go in the base scenario file, or under 'set')"
             return (
                 f"{self.key(path)}: unknown key{guess}{hint}; allowed keys here: "
                 f"{', '.join(allowed)}"
@@ -511,7 +514,7 @@ class _Checker:
             return (
                 f"{self.key(path)} = {shown}: a parameter is a list of values "
                 "(e.g. [0.1, 0.5, 0.9]) or a range {low: 0.1, high: 0.9} (with levels: "
-                f"for a grid) ({item['msg']})"
+                "for a grid)"
             )
         return f"{self.key(path)} = {shown}: {item['msg']}"
 
@@ -535,14 +538,15 @@ class _Checker:
                 f"of 2 (Sobol' sequences keep their balance only then), e.g. {lower} "
                 f"or {lower * 2}."
             )
-        if "morris_levels" in given and spec.design != "morris":
+        # A default written out (a spec dumped and read back) is not a mistake.
+        if "morris_levels" in given and spec.morris_levels != 4 and spec.design != "morris":
             self.fail(f"{self.key('morris_levels')} is only for design morris.")
         if spec.design == "morris" and spec.morris_levels % 2:
             self.fail(
                 f"{self.key('morris_levels')} = {spec.morris_levels}: Morris grids "
                 "need an even number of levels (e.g. 4 or 6)."
             )
-        if "second_order" in given and spec.design != "sobol":
+        if "second_order" in given and spec.second_order and spec.design != "sobol":
             self.fail(f"{self.key('second_order')} is only for design sobol.")
 
     # ---- the base scenario -----------------------------------------------------------
@@ -648,7 +652,9 @@ class _Checker:
                 "design samples the range itself (remove levels)."
             )
         for end, value in (("low", low), ("high", high)):
-            self.value(key, base, dotted, int(value) if kind == "integer" else value, end)
+            self.value(
+                key, base, dotted, int(value) if kind == "integer" else value, f"{end} = {value:g}"
+            )
         if kind == "integer" and given.levels and given.levels > high - low + 1:
             self.fail(
                 f"{self.key(key)}: {given.levels} levels between {low:g} and {high:g} "
@@ -1098,9 +1104,7 @@ class SweepResult:
         width = max(len(metric) for metric in sweep.metrics)
         for metric in sweep.metrics:
             means = self.summary.loc[self.summary["metric"] == metric, "mean"]
-            span = (
-                f"{means.min():.3f} .. {means.max():.3f}" if means.notna().any() else "no value"
-            )
+            span = f"{means.min():.3f} .. {means.max():.3f}" if means.notna().any() else "no value"
             lines.append(f"  {metric:{width}}  {span}")
         files = "sweep.json, design.parquet, timeseries/, runs.csv, summary.csv"
         if self.sensitivity is not None:
@@ -1143,29 +1147,36 @@ def run_sweep(
         model.experiment.SchedulerError: the Dask scheduler cannot be used.
     """
     from model import store  # noqa: PLC0415
-    from model.experiment import DaskExecutor, ProcessExecutor, SerialExecutor  # noqa: PLC0415
 
     folder = Path(out) if out is not None else Path("results") / sweep.name
     dask = None
     if executor is None and scheduler is not None:
+        from model.experiment import DaskExecutor  # noqa: PLC0415
+
         dask = DaskExecutor(scheduler)
         dask.connect()  # an unreachable scheduler is reported before anything is written
         executor = dask
-    elif executor is None:
-        preload = ("model.experiment", "model.governance", "model.sweep")
-        executor = SerialExecutor() if workers <= 1 else ProcessExecutor(workers, preload)
     try:
         with store.SweepStore.open(folder) as sweep_store:
-            return _run_in(sweep, sweep_store, executor, progress, runs_per_task, context)
+            return _run_in(sweep, sweep_store, executor, workers, progress, runs_per_task, context)
     finally:
         if dask is not None:
             dask.close()
 
 
+def _local_executor(workers: int) -> Executor:
+    from model.experiment import ProcessExecutor, SerialExecutor  # noqa: PLC0415
+
+    if workers <= 1:
+        return SerialExecutor()
+    return ProcessExecutor(workers, ("model.experiment", "model.governance", "model.sweep"))
+
+
 def _run_in(  # noqa: PLR0917 - private, called once
     sweep: Sweep,
     sweep_store: Any,
-    executor: Executor,
+    executor: Executor | None,
+    workers: int,
     progress: bool,
     runs_per_task: int | None,
     context: Mapping[str, Any] | None,
@@ -1181,6 +1192,8 @@ def _run_in(  # noqa: PLR0917 - private, called once
     else:
         batching = plan_batching(sweep, runs_per_task)
     folder = sweep_store.folder.resolve()
+    # The model is imported only now: a folder that cannot be used is reported at once.
+    executor = executor if executor is not None else _local_executor(workers)
     sweep_store.start(_manifest(sweep, batching), {"context": dict(context or {})})
     with sweep_store.recording():
         sweep_store.write_table("design.parquet", sweep.design_table())
