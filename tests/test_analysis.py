@@ -12,7 +12,7 @@ import pytest
 from conftest import SCENARIOS, SMALL
 from scipy import stats
 
-from model import analysis, load_scenario
+from model import analysis, load_scenario, plots
 from model.analysis import (
     AnalysisError,
     Run,
@@ -26,6 +26,8 @@ from model.analysis import (
 )
 from model.experiment import run_scenario
 from model.metrics import OBJECTIVES
+from model.results import load_results
+from model.sweep import make_sweep, run_sweep
 
 # --------------------------------------------------------------------------- synthetic runs
 
@@ -273,3 +275,57 @@ def test_load_runs_refuses_what_is_not_a_completed_run(stored, tmp_path, damage,
 def test_the_same_folder_twice_is_refused(stored):
     with pytest.raises(AnalysisError, match="more than once"):
         load_runs([stored / "baseline", stored / "baseline"])
+
+
+# --------------------------------------------------------------------------- sweeps
+
+
+@pytest.fixture(scope="module")
+def grid(tmp_path_factory):
+    document = {
+        "name": "grid",
+        "design": "grid",
+        "replications": 2,
+        "set": {"population.residents": 200, "steps": 16},
+        "parameters": {"frictions.admin_burden": [0.1, 0.9], "frictions.budget": [5, 40]},
+        "metrics": ["participation_rate", "scorecard.collaborative_participation"],
+    }
+    sweep = make_sweep(document, load_scenario(SCENARIOS / "one_core_multiple.yaml"))
+    return run_sweep(sweep, tmp_path_factory.mktemp("sweep") / "grid", progress=False)
+
+
+def test_summarise_sweep_gives_the_last_k_mean_per_design_point(grid):
+    summary = analysis.summarise_sweep(grid.folder, last=8)
+    assert set(summary["metric"]) == {"participation_rate", "scorecard.collaborative_participation"}
+    series = load_results(grid.folder, metrics=["participation_rate"])
+    window = series[(series["step"] > 8) & (series["community"] == -1)]
+    per_run = window.groupby(["design_point", "replicate"])["participation_rate"].mean()
+    expected = per_run.groupby("design_point").agg(["mean", "std"])
+    rows = summary[summary["metric"] == "participation_rate"].set_index("design_point")
+    np.testing.assert_allclose(rows["mean"], expected["mean"])
+    np.testing.assert_allclose(rows["sd"], expected["std"])
+    assert (rows["n"] == 2).all()
+    cards = grid.runs.groupby("design_point")["scorecard.collaborative_participation"].mean()
+    rows = summary[summary["metric"] == "scorecard.collaborative_participation"]
+    np.testing.assert_allclose(rows.set_index("design_point")["mean"], cards)
+    with pytest.raises(AnalysisError, match="last must be from 1 to 16"):
+        analysis.summarise_sweep(grid.folder, last=17)
+
+
+def test_main_effect_contrasts_the_extreme_levels_with_a_replicate_interval(grid):
+    summary = analysis.summarise_sweep(grid.folder)
+    effect = analysis.main_effect(summary, "frictions.admin_burden", "participation_rate")
+    rows = summary[summary["metric"] == "participation_rate"]
+    high = rows[rows["frictions.admin_burden"] == 0.9]
+    low = rows[rows["frictions.admin_burden"] == 0.1]
+    assert effect["difference"] == pytest.approx(high["mean"].mean() - low["mean"].mean())
+    se = math.sqrt(((pd.concat([high, low])["sd"] ** 2) / 2).sum()) / 2
+    half = stats.t.ppf(0.975, 4) * se
+    assert (effect["ci_low"], effect["ci_high"]) == pytest.approx(
+        (effect["difference"] - half, effect["difference"] + half)
+    )
+    figure = plots.sweep_heatmap_figure(
+        summary, x="frictions.budget", y="frictions.admin_burden", metrics=["participation_rate"]
+    )
+    labels = [text.get_text() for text in figure.axes[0].texts]
+    assert len(labels) == 4 and all("±" in label for label in labels)
