@@ -5,8 +5,10 @@ them, checked), ``replicate_values`` (one number per replicate and metric),
 ``describe`` (mean, sd and 95% CI per scenario), ``compare`` (every scenario against
 a baseline: difference, effect size, test, multiple-comparison correction and the
 replications needed), ``replications_needed`` (power analysis), ``holm`` (Holm's
-step-down correction), ``comparison_figures`` and ``save_comparison`` (what
-``govsim compare`` writes), ``AnalysisError`` (bad input: the CLI exits with 2).
+step-down correction), ``format_comparison``, ``comparison_figures`` and
+``save_comparison`` (what ``govsim compare`` prints and writes), ``summarise_sweep``
+and ``main_effect`` (the same robust summary for a stored sweep, and a grid
+parameter's main effect), ``AnalysisError`` (bad input: the CLI exits with 2).
 
 Data flow: this module reads what ``govsim run`` stored (model/store.py) and never
 runs the model. Figures are drawn by model/plots.py from the frames computed here.
@@ -803,7 +805,10 @@ def _p_text(p: float) -> str:
 
 
 def _format_row(row: pd.Series, baseline: str, scorecard: bool, width: int) -> str:
-    last = f"{row['last_mean']:.3f} {_interval(row['last_ci_low'], row['last_ci_high'])}"
+    last = (
+        f"{row['last_mean']:.3f} {row['last_sd']:6.3f} "
+        f"{_interval(row['last_ci_low'], row['last_ci_high'])}"
+    )
     final = f"{row['final_mean']:.3f} {_interval(row['final_ci_low'], row['final_ci_high'])}"
     if scorecard:
         final = ""  # one end-of-run value per replicate: both summaries are the same
@@ -819,7 +824,7 @@ def _format_row(row: pd.Series, baseline: str, scorecard: bool, width: int) -> s
         comparison = (
             f"{difference:>30}  {g:>22}  {row['test']:>12}  {_p_text(row['p_adjusted']):>6}"
         )
-    return f"{row['scenario']:{width}}  {int(row['n']):>3}  {last:>28}  {final:>28}  {comparison}"
+    return f"{row['scenario']:{width}}  {int(row['n']):>3}  {last:>35}  {final:>28}  {comparison}"
 
 
 def format_comparison(table: pd.DataFrame) -> str:
@@ -844,11 +849,14 @@ def format_comparison(table: pd.DataFrame) -> str:
     columns = f"{'difference [95% CI]':>30}  {'g [95% CI]':>22}  {'test':>12}  {'p adj':>6}"
     for metric, block in table.groupby("metric", sort=False):
         scorecard = str(metric).startswith(SCORECARD_PREFIX)
-        first, second = ("end of run", "") if scorecard else (f"last {last} weeks", "final week")
+        first = (
+            "end of run: mean, sd, 95% CI" if scorecard else f"last {last} weeks: mean, sd, 95% CI"
+        )
+        second = "" if scorecard else "final week: mean, 95% CI"
         lines += [
             "",
             str(metric),
-            f"{'scenario':{width}}  {'n':>3}  {first:>28}  {second:>28}  {columns}",
+            f"{'scenario':{width}}  {'n':>3}  {first:>35}  {second:>28}  {columns}",
         ]
         lines += [_format_row(row, baseline, scorecard, width) for _, row in block.iterrows()]
         lines += [
