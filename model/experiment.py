@@ -118,6 +118,10 @@ def simulate(task: Replicate) -> ReplicateResult:
     """Run one replicate to ``scenario.steps`` and collect its metrics and scorecard."""
     model = GovernanceModel(task.scenario, rng=task.seed, agent_interval=0).run()
     frame = model.metrics_frame().reset_index()
+    frame.insert(1, "community", ALL_COMMUNITIES)
+    communities = model.community_frame()  # districts: one row per community and step
+    if not communities.empty:
+        frame = pd.concat([frame, communities], ignore_index=True)
     ids = {
         "scenario": task.scenario.name,
         "replicate": task.replicate,
@@ -125,7 +129,6 @@ def simulate(task: Replicate) -> ReplicateResult:
     }
     for position, (column, value) in enumerate(ids.items()):
         frame.insert(position, column, value)
-    frame.insert(4, "community", ALL_COMMUNITIES)
     frame = frame.astype(
         {"replicate": "int64", "seed": "int64", "step": "int64", "community": "int64"}
     )

@@ -27,6 +27,7 @@ import pandas as pd
 from model import issues, submodels
 from model.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident
 from model.decision import build_rule
+from model.district import community_metrics
 from model.mechanisms import build_mechanisms
 from model.metrics import METRICS, compute_metrics, scorecard
 from model.network import CommunityNetwork, TieEditor, build_graph
@@ -267,6 +268,8 @@ class GovernanceModel(mesa.Model):
             agent_interval=agent_interval,
         )
         self.datacollector.collect(self)
+        self._community_records: list[tuple[int, dict[str, np.ndarray]]] = []
+        self._collect_communities()
 
     # ---- construction --------------------------------------------------------------
 
@@ -338,7 +341,10 @@ class GovernanceModel(mesa.Model):
         state.neighbour_share = submodels.neighbour_share(self, residents.participated_last)
         for mechanism in hooks:  # 4
             mechanism.utility(self)
-        self._take_part(self.rule.decide(self))
+        taking_part = self.rule.decide(self)
+        for mechanism in hooks:
+            taking_part = mechanism.decide(self, taking_part)
+        self._take_part(taking_part & residents.member)
         submodels.contribute(self)  # 5
         for mechanism in hooks:
             mechanism.contribute(self)
@@ -352,8 +358,29 @@ class GovernanceModel(mesa.Model):
         for mechanism in hooks:
             mechanism.connect(self)
         submodels.update_wellbeing(self)  # 10
+        submodels.update_membership(self)
         self.current_metrics = compute_metrics(self, self._metric_cache)  # 11
         self.datacollector.collect(self)
+        self._collect_communities()
+
+    def _collect_communities(self) -> None:
+        """Per-community metrics of a district (several communities), every week."""
+        if self.population.n_communities > 1:
+            self._community_records.append((self.week, community_metrics(self, self._metric_cache)))
+
+    def community_frame(self) -> pd.DataFrame:
+        """Per-community metrics, tidy: step, community, one column per metric.
+
+        Empty for a single community (its metrics are ``metrics_frame``).
+        """
+        c = self.population.n_communities
+        frames = [
+            pd.DataFrame({"step": week, "community": np.arange(c), **values})
+            for week, values in self._community_records
+        ]
+        if not frames:
+            return pd.DataFrame(columns=["step", "community", *METRICS])
+        return pd.concat(frames, ignore_index=True)
 
     def _take_part(self, taking_part: np.ndarray) -> None:
         residents = self.population.residents

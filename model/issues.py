@@ -3,14 +3,17 @@
 Core objects: ``IssueBook`` (growable arrays, one entry per issue ever raised),
 ``arrive`` (schedule step 1), ``allocate_in_order`` (oldest-first allocation of a
 group's resources), ``resolve`` (schedule step 7: resources, administrative
-decisions, escalation and the answers of the street).
+decisions, then escalation and the answers of the street and the district,
+model/linkage.py).
 
 Life of an issue::
 
     OPEN --(resources >= cost, and decided if it needs a decision)--> RESOLVED
-    OPEN --(age >= linkage.escalation_age)--> ESCALATED
-    ESCALATED --(after response_delay, with answer_probability)--> RESOLVED (by the street)
-    ESCALATED --(after response_delay, otherwise)--> UNANSWERED
+    OPEN --(age >= linkage.escalation_age)--> ESCALATED (to the street)
+    ESCALATED --(street answers, answer_probability)--> RESOLVED (by the street)
+    ESCALATED --(street does not; a district level exists)--> ESCALATED (to the district)
+    ESCALATED --(district answers, district_answer_probability)--> RESOLVED (by the district)
+    ESCALATED --(no one answers)--> UNANSWERED
 
 Issues that need a collective decision are decided either by a deliberation
 meeting (model/mechanisms/deliberation.py) or administratively by the core, which
@@ -24,16 +27,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import linkage
 from model.population import ENTERPRISE, KINDS, PARTY, RESIDENT, SOCIAL, STATIONED
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
 
-__all__ = ["IssueBook", "allocate_in_order", "arrive", "resolve"]
+__all__ = ["IssueBook", "allocate_in_order", "arrive", "community_budget", "resolve"]
 
 OPEN, RESOLVED, ESCALATED, UNANSWERED = range(4)
 UNDECIDED, BY_DELIBERATION, BY_ADMINISTRATION = range(3)
-BY_COMMUNITY, BY_STREET = range(2)
+BY_COMMUNITY, BY_STREET, BY_DISTRICT = range(3)
 
 _COLUMNS = {
     "block": np.int32,
@@ -47,6 +51,8 @@ _COLUMNS = {
     "escalated_at": np.int64,
     "closed_at": np.int64,
     "resolved_by": np.int8,
+    "level": np.int8,
+    "taken_at": np.int64,
 }
 
 
@@ -63,7 +69,8 @@ class IssueBook:
     active: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     arrived_total: int = 0
     resolved_total: int = 0
-    resolved_by_street: int = 0
+    resolved_above: int = 0
+    passed_to_district: int = 0
     escalated_total: int = 0
     unanswered_total: int = 0
     decided_by_deliberation: int = 0
@@ -128,6 +135,7 @@ class StepLedger:
     resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     unanswered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     applied_by_kind: np.ndarray = field(default_factory=lambda: np.zeros(len(KINDS)))
+    applied_by_community: np.ndarray = field(default_factory=lambda: np.zeros(1))
 
 
 def arrive(model: GovernanceModel) -> np.ndarray:
@@ -244,12 +252,28 @@ def _local_supply(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     return by_kind.sum(axis=1), by_kind
 
 
+def community_budget(model: GovernanceModel) -> np.ndarray:
+    """The budget each core can spend this week.
+
+    Rule: budget_c = ``frictions.budget`` + ``frictions.dues`` x member households of c
+    (dues-funded associations; no dues by default).
+    """
+    frictions = model.settings.frictions
+    population = model.population
+    budget = np.full(population.n_communities, frictions.budget)
+    if frictions.dues:
+        residents = population.residents
+        members = np.bincount(residents.community, weights=residents.member, minlength=budget.size)
+        budget += frictions.dues * members
+    return budget
+
+
 def _community_supply(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     """Resources the core can route anywhere in its community: budget and the pool."""
     population = model.population
     communities = population.n_communities
     by_kind = np.zeros((communities, len(KINDS)))
-    by_kind[:, PARTY] = model.settings.frictions.budget
+    by_kind[:, PARTY] = community_budget(model)
     units = population.units
     state = model.step_state
     for kind in (STATIONED, ENTERPRISE, SOCIAL):
@@ -274,31 +298,10 @@ def _apply(
     used = np.bincount(group, weights=given, minlength=supply.size).astype(np.float64)
     share = np.divide(used, supply, out=np.zeros_like(used), where=supply > 0)
     ledger.applied_by_kind += (supply_by_kind * share[:, None]).sum(axis=0)
-
-
-def _escalate_and_answer(model: GovernanceModel, ledger: StepLedger) -> None:
-    book, linkage = model.issues, model.settings.frictions.linkage
-    week = model.week
-    open_now = book.open_issues()
-    late = open_now[week - book.arrived[open_now] >= linkage.escalation_age]
-    book.status[late] = ESCALATED
-    book.escalated_at[late] = week
-    book.escalated_total += late.size
-    pending = book.active[book.status[book.active] == ESCALATED]
-    due = pending[week - book.escalated_at[pending] >= linkage.response_delay]
-    if due.size == 0:
-        return
-    answered = model.rng.random(due.size) < linkage.answer_probability
-    solved, dropped = due[answered], due[~answered]
-    book.status[solved] = RESOLVED
-    book.resolved_by[solved] = BY_STREET
-    book.closed_at[solved] = week
-    book.resolved_by_street += solved.size
-    book.status[dropped] = UNANSWERED
-    book.closed_at[dropped] = week
-    book.unanswered_total += dropped.size
-    ledger.resolved = np.concatenate([ledger.resolved, solved])
-    ledger.unanswered = dropped
+    if ledger.applied_by_community.size > 1:  # several communities: keep them apart
+        ledger.applied_by_community += np.bincount(
+            book.community[targets], weights=given, minlength=ledger.applied_by_community.size
+        )
 
 
 def resolve(model: GovernanceModel) -> StepLedger:
@@ -320,7 +323,7 @@ def resolve(model: GovernanceModel) -> StepLedger:
     Unused resources are not carried over (they are effort, not money in a bank).
     """
     book = model.issues
-    ledger = StepLedger()
+    ledger = StepLedger(applied_by_community=np.zeros(model.population.n_communities))
     _decide_administratively(model, model.settings.enabled("deliberation"))
     candidates = book.open_issues()
     ready = candidates[~book.needs_decision[candidates] | (book.decided[candidates] > UNDECIDED)]
@@ -344,7 +347,8 @@ def resolve(model: GovernanceModel) -> StepLedger:
     book.resolved_by[done] = BY_COMMUNITY
     book.closed_at[done] = model.week
     ledger.resolved = done
-    _escalate_and_answer(model, ledger)
+    linkage.escalate(model)
+    linkage.answer(model, ledger)
     resolved = ledger.resolved
     book.resolved_total += resolved.size
     book.time_to_resolve_total += float((model.week - book.arrived[resolved]).sum())

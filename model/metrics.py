@@ -19,6 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from model.issues import community_budget
 from model.population import KINDS
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ __all__ = [
     "gini",
     "mobilised_by_kind",
     "opinion_clusters",
+    "recent_components",
     "scorecard",
 ]
 
@@ -163,19 +165,24 @@ def actor_diversity(applied_by_kind: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum() / np.log(applied_by_kind.size))
 
 
-def _active_component_share(model: GovernanceModel) -> float:
-    """Largest connected group of recent participants, as a share of all residents.
+def recent_components(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray | None]:
+    """Recent participants and the component label of every resident in their graph.
 
     Components of the graph of ties whose two ends took part within the last
-    ``active_window`` weeks. The graph is symmetric, so its strongly connected
-    components are its connected components, and scipy finds them without
-    building the transpose.
+    ``active_window`` weeks (residents who did not are components of one). The
+    graph is symmetric, so its strongly connected components are its connected
+    components, and scipy finds them without building the transpose. Computed once a
+    week (kept on ``model.step_state``). Labels are None when nobody took part recently.
     """
+    state = model.step_state
+    if state.recent_components is not None:
+        return state.recent_components
     residents = model.population.residents
     window = model.settings.dynamics.active_window
     recent = (model.week - residents.last_participation) < window
     if not recent.any():
-        return 0.0
+        state.recent_components = (recent, None)
+        return state.recent_components
     ties = model.population.resident_ties
     both = model.ties.ties_within(recent)
     n = ties.shape[0]
@@ -183,8 +190,17 @@ def _active_component_share(model: GovernanceModel) -> float:
     np.cumsum(np.bincount(model.ties.rows[both], minlength=n), out=indptr[1:])
     active = sp.csr_matrix((np.ones(both.size), ties.indices[both], indptr), shape=ties.shape)
     _, labels = connected_components(active, directed=True, connection="strong")
+    state.recent_components = (recent, labels)
+    return state.recent_components
+
+
+def _active_component_share(model: GovernanceModel) -> float:
+    """Largest connected group of recent participants, as a share of all residents."""
+    _, labels = recent_components(model)
+    if labels is None:
+        return 0.0
     # Residents not recent are components of one, so the largest count is the same.
-    return float(np.bincount(labels).max() / residents.block.size)
+    return float(np.bincount(labels).max() / labels.size)
 
 
 def _ei_index(model: GovernanceModel) -> float:
@@ -243,7 +259,7 @@ def mobilised_by_kind(model: GovernanceModel) -> np.ndarray:
         return out
     population = model.population
     units = population.units
-    out[0] = model.settings.frictions.budget * population.n_communities
+    out[0] = community_budget(model).sum()
     out[1:4] = np.bincount(units.kind, weights=units.contribution, minlength=4)[1:4]
     effort = model.settings.population.volunteer_effort
     out[4] = effort * float(population.residents.participating.sum())
@@ -336,7 +352,7 @@ def scorecard(model: GovernanceModel) -> dict[str, float]:
     monthly = min(1.0, held / (communities * weeks / (52 / 12)))
     book = model.issues
     in_community = (
-        (book.resolved_total - book.resolved_by_street) / book.arrived_total
+        (book.resolved_total - book.resolved_above) / book.arrived_total
         if book.arrived_total
         else 0.0
     )

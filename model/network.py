@@ -135,7 +135,12 @@ def resident_tie_matrix(
 def unit_tie_matrix(
     scenario: Scenario, residents: Residents, units: Units, rng: np.random.Generator
 ) -> sp.csr_matrix:
-    """Unit-resident ties: Poisson(ties) residents per unit, part from the unit's own block."""
+    """Unit-resident ties: Poisson(ties) residents per unit, part from the unit's own block.
+
+    A share ``unit_local_share`` of a unit's ties go to its home block, the rest to its
+    community, except that with probability ``unit_other_community_share`` such a tie
+    goes to another community (units may serve several communities of a district).
+    """
     n_units, n = units.kind.size, residents.block.size
     if n_units == 0:
         return sp.csr_matrix((0, n))
@@ -150,6 +155,13 @@ def unit_tie_matrix(
     comm_start = np.searchsorted(residents.community, np.arange(residents.community.max() + 1))
     comm_len = np.bincount(residents.community)
     home, comm = units.block[unit], units.community[unit]
+    other = scenario.network.unit_other_community_share
+    if other > 0 and comm_len.size > 1:
+        # Units may serve several communities: some ties go to a neighbouring community.
+        away = ~local & (rng.random(unit.size) < other)
+        step = 1 + rng.integers(0, comm_len.size - 1, int(away.sum()))
+        comm = comm.copy()
+        comm[away] = (comm[away] + step) % comm_len.size
     u = rng.random(unit.size)
     resident = np.where(
         local,

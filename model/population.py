@@ -58,6 +58,7 @@ class Residents(_Table):
     community: np.ndarray
     block: np.ndarray
     party_member: np.ndarray
+    member: np.ndarray
     disposition: np.ndarray
     availability: np.ndarray
     efficacy: np.ndarray
@@ -209,18 +210,28 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
     disposition = np.minimum(1.0, disposition + party * traits.party_disposition_bonus)
     efficacy = beta_with_mean(rng, traits.efficacy_mean, k, n)
     satisfaction = beta_with_mean(rng, traits.satisfaction_mean, k, n)
+    availability = beta_with_mean(rng, traits.availability_mean, k, n)
+    trust = beta_with_mean(rng, scenario.frictions.cohesion.initial_trust, k, n)
+    opinion = rng.uniform(traits.opinion_low, traits.opinion_high, n)
+    # Drawn last, and only when some households are not members, so that scenarios
+    # without associations keep their random stream.
+    if pop.membership_share < 1.0:
+        member = rng.random(n) < pop.membership_share
+    else:
+        member = np.ones(n, dtype=bool)
     residents = Residents(
         community=community,
         block=block,
         party_member=party,
+        member=member,
         disposition=disposition,
-        availability=beta_with_mean(rng, traits.availability_mean, k, n),
+        availability=availability,
         efficacy=efficacy,
         efficacy_baseline=efficacy.copy(),
-        trust=beta_with_mean(rng, scenario.frictions.cohesion.initial_trust, k, n),
+        trust=trust,
         satisfaction=satisfaction,
         satisfaction_baseline=satisfaction.copy(),
-        opinion=rng.uniform(traits.opinion_low, traits.opinion_high, n),
+        opinion=opinion,
         threshold=np.zeros(n),
         points=np.zeros(n),
         points_earned=np.zeros(n),

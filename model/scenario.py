@@ -27,6 +27,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 __all__ = [
+    "COMPARATIVE_MECHANISM_NAMES",
     "MECHANISM_NAMES",
     "Scenario",
     "ScenarioError",
@@ -42,6 +43,8 @@ MECHANISM_NAMES = (
     "rotation",
     "integral_scoring",
 )
+#: Mechanisms that are not innovations of the thesis, for comparative presets.
+COMPARATIVE_MECHANISM_NAMES = ("household_duty",)
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNegative = Annotated[float, Field(ge=0.0)]
@@ -176,6 +179,13 @@ class Population(Section):
     communities: int = Field(
         1, ge=1, le=10_000, description="Communities, each with its own core and units."
     )
+    streets: int = Field(
+        1,
+        ge=1,
+        le=10_000,
+        description="Streets (subdistricts) of the district; communities are split evenly "
+        "over them, in order. Escalated issues go to their community's street.",
+    )
     block_size: int = Field(
         50, ge=1, le=100_000, description="Households per block (building or compound)."
     )
@@ -184,6 +194,12 @@ class Population(Section):
     )
     volunteer_effort: NonNegative = Field(
         0.1, description="Resources one participating resident contributes per week."
+    )
+    membership_share: Share = Field(
+        1.0,
+        description="Share of households that are members of the community's association "
+        "at the start; only members take part (1: every household, as in Chinese "
+        "residents' committees; Japan's chonaikai sign-up was 71.7% in FY2020).",
     )
     traits: Traits = Field(default_factory=Traits)
     core: Core = Field(default_factory=Core)
@@ -221,6 +237,11 @@ class Network(Section):
     )
     within_community_share: Share = Field(
         0.97, description="Share of cross-block ties that stay inside the community."
+    )
+    unit_other_community_share: Share = Field(
+        0.0,
+        description="Share of a unit's non-local ties that go to another community (units "
+        "that serve several communities of a district).",
     )
     unit_local_share: Share = Field(
         0.5, description="Share of a unit's resident ties drawn from its own block."
@@ -478,14 +499,29 @@ class IntegralScoring(Mechanism):
     )
 
 
+class HouseholdDuty(Mechanism):
+    """当番 (toban): duties rotate among member households (comparative; Japan)."""
+
+    enabled: bool = Field(
+        False,
+        description="Switch the duty rotation on (not one of the thesis's five innovations: "
+        "for comparative presets).",
+    )
+    share: Share = Field(0.05, description="Share of the community's households on duty each week.")
+    compliance: Share = Field(
+        0.8, description="Probability that a member household on duty takes part that week."
+    )
+
+
 class Mechanisms(Section):
-    """The five innovations of the thesis, each a lever."""
+    """The five innovations of the thesis, each a lever; plus comparative mechanisms."""
 
     joint_committee: JointCommittee = Field(default_factory=JointCommittee)
     interconnection: Interconnection = Field(default_factory=Interconnection)
     deliberation: Deliberation = Field(default_factory=Deliberation)
     rotation: Rotation = Field(default_factory=Rotation)
     integral_scoring: IntegralScoring = Field(default_factory=IntegralScoring)
+    household_duty: HouseholdDuty = Field(default_factory=HouseholdDuty)
 
 
 # --------------------------------------------------------------------------- frictions
@@ -501,6 +537,27 @@ class Linkage(Section):
         0.5, description="Probability that the street answers (resolves) an escalated issue."
     )
     response_delay: int = Field(4, ge=0, le=10_000, description="Weeks until it answers.")
+    street_capacity: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="Escalated issues one street takes up per week, oldest first (unset: "
+        "no limit).",
+    )
+    district_answer_probability: Share = Field(
+        0.0,
+        description="Probability that the district resolves an issue the street did not "
+        "(0: there is no district level; unanswered issues are closed).",
+    )
+    district_delay: int = Field(
+        4, ge=0, le=10_000, description="Weeks the district takes to answer."
+    )
+    district_capacity: int | None = Field(
+        None,
+        ge=0,
+        le=10_000_000,
+        description="Issues the district takes up per week, oldest first (unset: no limit).",
+    )
 
 
 class Cohesion(Section):
@@ -520,6 +577,16 @@ class Frictions(Section):
     )
     budget: NonNegative = Field(
         20.0, description="Community budget per week (resource units; resource guarantee)."
+    )
+    dues: NonNegative = Field(
+        0.0,
+        description="Dues per member household per week, added to the community budget "
+        "(dues-funded associations, e.g. United States community associations).",
+    )
+    capacity_drift: Share = Field(
+        0.0,
+        description="Weekly relative loss of the core's staff capacity (ageing boards that "
+        "are not renewed): capacity <- capacity (1 - drift).",
     )
     linkage: Linkage = Field(default_factory=Linkage)
     cohesion: Cohesion = Field(default_factory=Cohesion)
@@ -555,6 +622,12 @@ class Dynamics(Section):
     )
     commitment_drift: Share = Field(
         0.006, description="Weekly free-riding drift: c -= drift c for every unit."
+    )
+    membership_leave: Share = Field(
+        0.0, description="Weekly probability that a member household leaves the association."
+    )
+    membership_join: Share = Field(
+        0.0, description="Weekly probability that a non-member household joins."
     )
     active_window: int = Field(
         4, ge=1, le=10_000, description="Weeks a resident counts as a recent participant."
@@ -598,6 +671,12 @@ class Scenario(Section):
             )
         if self.population.residents < self.population.communities * 2:
             raise ValueError("population.residents must be at least 2 per community")
+        if self.population.streets > self.population.communities:
+            raise ValueError(
+                f"population.streets ({self.population.streets}) must not exceed "
+                f"population.communities ({self.population.communities}): every street "
+                "holds at least one community"
+            )
         return self
 
     # ---- convenience ------------------------------------------------------------

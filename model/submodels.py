@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
-from model.issues import BY_ADMINISTRATION, BY_STREET, OPEN, StepLedger
+from model.issues import BY_ADMINISTRATION, BY_COMMUNITY, OPEN, StepLedger
 from model.population import UNIT_KINDS
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ __all__ = [
     "mobilise",
     "neighbour_share",
     "to_residents",
+    "update_membership",
     "update_ties",
     "update_wellbeing",
 ]
@@ -80,6 +81,7 @@ class StepState:
     decided_at_meeting: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     activity_week: bool = False
     ledger: StepLedger = field(default_factory=StepLedger)
+    recent_components: tuple[np.ndarray, np.ndarray | None] | None = None
 
     @classmethod
     def empty(cls, residents: int, units: int, communities: int) -> StepState:
@@ -124,21 +126,24 @@ def to_residents(ties: sp.csr_matrix, per_source: np.ndarray) -> np.ndarray:
 def administer(model: GovernanceModel) -> None:
     """Step 2: top-down administrative tasks take their share of the core's capacity.
 
-    Rule: free_c = capacity_c * (1 - admin_burden); the share free, free_c / capacity_c,
-    scales how hard the core can mobilise; ``capacity_left`` is what remains this week
-    for handling issues and administrative decisions.
+    Rule: capacity_c <- capacity_c (1 - capacity_drift) (ageing boards; no drift by
+    default); free_c = capacity_c * (1 - admin_burden); the share free,
+    free_c / capacity_0 (capacity_0: ``population.core.capacity``), scales how hard the
+    core can mobilise; ``capacity_left`` is what remains this week for handling issues
+    and administrative decisions.
     """
     cores = model.population.cores
+    core = model.settings.population.core
+    drift = model.settings.frictions.capacity_drift
+    if drift:
+        cores.capacity *= 1.0 - drift
     cores.free_capacity[:] = cores.capacity * (1.0 - cores.admin_share)
     cores.capacity_left[:] = cores.free_capacity
     state = model.step_state
-    state.free_share[:] = np.divide(
-        cores.free_capacity,
-        cores.capacity,
-        out=np.zeros_like(cores.capacity),
-        where=cores.capacity > 0,
-    )
-    core = model.settings.population.core
+    if core.capacity > 0:
+        state.free_share[:] = cores.free_capacity / core.capacity
+    else:
+        state.free_share[:] = 0.0
     state.core_reach[:] = core.reach * state.free_share
     state.core_outreach[:] = core.outreach * state.free_share
 
@@ -244,7 +249,7 @@ def _block_events(model: GovernanceModel, ledger: StepLedger) -> tuple[np.ndarra
     resolved = ledger.resolved
     legitimacy = np.ones(resolved.size)
     administrative = (book.decided[resolved] == BY_ADMINISTRATION) | (
-        book.resolved_by[resolved] == BY_STREET
+        book.resolved_by[resolved] != BY_COMMUNITY
     )
     legitimacy[administrative] = spec.admin_legitimacy
     gains = np.bincount(book.block[resolved], weights=legitimacy, minlength=n_blocks)
@@ -289,3 +294,18 @@ def update_wellbeing(model: GovernanceModel) -> None:
     e += spec.efficacy_decay * (residents.efficacy_baseline - e)
     np.clip(t, 0.0, 1.0, out=t)
     np.clip(e, 0.0, 1.0, out=e)
+
+
+def update_membership(model: GovernanceModel) -> None:
+    """Step 10 (end): households join or leave their community's association.
+
+    Rule: a member leaves with weekly probability ``membership_leave``, a non-member
+    joins with ``membership_join`` (both 0 by default: every household a member for
+    good, as in Chinese residents' committees). Only members take part (step 4).
+    """
+    spec = model.settings.dynamics
+    if not (spec.membership_leave or spec.membership_join):
+        return
+    member = model.population.residents.member
+    draw = model.rng.random(member.size)
+    member[:] = np.where(member, draw >= spec.membership_leave, draw < spec.membership_join)

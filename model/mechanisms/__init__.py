@@ -2,7 +2,8 @@
 
 Core objects: ``Mechanism`` (the interface, model/mechanisms/base.py) and the five
 mechanisms, built by ``build_mechanisms`` for the enabled ones, in the fixed order
-of ``model.scenario.MECHANISM_NAMES``.
+of ``model.scenario.MECHANISM_NAMES``; then the comparative mechanisms
+(``COMPARATIVE_MECHANISM_NAMES``: household duty rotation, for the Japanese preset).
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from model.mechanisms.base import Mechanism
 from model.mechanisms.deliberation import Deliberation
+from model.mechanisms.household_duty import HouseholdDuty
 from model.mechanisms.integral_scoring import IntegralScoring
 from model.mechanisms.interconnection import Interconnection
 from model.mechanisms.joint_committee import JointCommittee
 from model.mechanisms.rotation import Rotation
-from model.scenario import MECHANISM_NAMES
+from model.scenario import COMPARATIVE_MECHANISM_NAMES, MECHANISM_NAMES
 
 if TYPE_CHECKING:
     from model.governance import GovernanceModel
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MECHANISMS",
     "Deliberation",
+    "HouseholdDuty",
     "IntegralScoring",
     "Interconnection",
     "JointCommittee",
@@ -37,6 +40,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {
     "deliberation": Deliberation,
     "rotation": Rotation,
     "integral_scoring": IntegralScoring,
+    "household_duty": HouseholdDuty,
 }
 
 
@@ -45,6 +49,6 @@ def build_mechanisms(model: GovernanceModel) -> dict[str, Mechanism]:
     settings = model.settings.mechanisms
     return {
         name: MECHANISMS[name](getattr(settings, name), model)
-        for name in MECHANISM_NAMES
+        for name in (*MECHANISM_NAMES, *COMPARATIVE_MECHANISM_NAMES)
         if getattr(settings, name).enabled
     }

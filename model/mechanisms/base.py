@@ -5,7 +5,8 @@ Contract
 A mechanism is a small object built from its scenario section
 (``scenario.mechanisms.<name>``) and the model. It must define ``name``. It may
 override any of the hooks below; each is called once a week, in schedule order,
-for every enabled mechanism, in the order of ``model.scenario.MECHANISM_NAMES``:
+for every enabled mechanism, in the order of ``model.scenario.MECHANISM_NAMES``
+(then the comparative mechanisms, ``COMPARATIVE_MECHANISM_NAMES``):
 
 =================  ===========================  =======================================
 hook               schedule step                what it may change
@@ -14,6 +15,7 @@ hook               schedule step                what it may change
 ``mobilise``       3. mobilisation              ``step_state.unit_reach``
 ``utility``        4. before the decision       ``step_state.extra_utility``,
                                                 ``incentive``, ``disposition_factor``
+``decide``         4. after the decision        who takes part (returns the mask)
 ``contribute``     5. unit contributions        ``units.contribution``,
                                                 ``step_state.pooled``, ``routing_efficiency``
 ``meet``           6. deliberation meetings     opinions, issue decisions, efficacy
@@ -30,6 +32,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from model.governance import GovernanceModel
 
 __all__ = ["Mechanism"]
@@ -51,6 +55,10 @@ class Mechanism:
 
     def utility(self, model: GovernanceModel) -> None:
         """Step 4: add terms to the participation utility."""
+
+    def decide(self, model: GovernanceModel, taking_part: np.ndarray) -> np.ndarray:
+        """Step 4: amend the decision rule's choice (default: keep it)."""
+        return taking_part
 
     def contribute(self, model: GovernanceModel) -> None:
         """Step 5: change what units contribute, or where it goes."""
