@@ -18,12 +18,13 @@ from nbclient import NotebookClient
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 
-def test_the_four_analyst_notebooks_are_there():
+def test_the_analyst_notebooks_are_there():
     assert [path.stem for path in NOTEBOOKS] == [
         "01_quickstart",
         "02_compare_innovations",
         "03_parameter_sweep",
         "04_sensitivity",
+        "05_countermeasures",
     ]
 
 
