@@ -84,6 +84,7 @@ __all__ = [
     "run_docking",
     "run_validation",
     "settled",
+    "verdict",
     "write_report",
 ]
 
@@ -562,7 +563,23 @@ def run_validation(
         workers = 1 if quick else (os.cpu_count() or 1)
     results = run_docking(plan, workers=workers, progress=progress)
     write_report(results, folder)
+    print(verdict(results, folder))
     return 0 if results.passed else 1
+
+
+def verdict(results: DockingResults, folder: Path) -> str:
+    """The terminal summary: each check, passed or not, and where the report is."""
+    lines = [
+        f"{'ok  ' if check.passed else 'FAIL'} {check.experiment}: {check.claim} "
+        f"(published: {check.published}; govsim: {check.govsim})"
+        for check in results.checks
+    ]
+    passed = sum(check.passed for check in results.checks)
+    lines.append(
+        f"{passed} of {len(results.checks)} docking checks inside their published bands "
+        f"({results.seconds.get('total', 0.0):.0f} s); report: {folder / 'report.md'}"
+    )
+    return "\n".join(lines)
 
 
 def _prepare(folder: Path) -> Path:

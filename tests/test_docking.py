@@ -8,6 +8,8 @@ per-agent reference code, and the quick validation run end to end.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import itertools
 import json
 import math
@@ -263,13 +265,18 @@ def test_granovetter_cascade_stops_at_one_when_threshold_one_becomes_two():
 @pytest.fixture(scope="module")
 def quick_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("validation")
-    code = run_validation(out, quick=True, progress=False)
-    return code, out, json.loads((out / "results.json").read_text())
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        code = run_validation(out, quick=True, progress=False)
+    return code, out, json.loads((out / "results.json").read_text()), printed.getvalue()
 
 
 def test_quick_validation_passes_and_writes_the_report(quick_report):
-    code, out, results = quick_report
+    code, out, results, printed = quick_report
     assert code == 0 and results["passed"]
+    # The terminal says what passed and where the report is.
+    assert "docking checks inside their published bands" in printed
+    assert str(out / "report.md") in printed and "FAIL" not in printed
     report = (out / "report.md").read_text()
     assert "Verdict: **PASSED**" in report
     for name in ("pgg_santos2008", "deffuant2000", "granovetter1978"):
@@ -289,7 +296,7 @@ def pgg_mean(results, label, eta):
 
 
 def test_scale_free_cost_per_individual_cooperates_where_regular_graphs_do_not(quick_report):
-    _, _, results = quick_report
+    _, _, results, _ = quick_report
     individual, per_game, regular = (label for label, _, _ in PGG_CURVES)
     assert pgg_mean(results, individual, 0.6) >= 0.5
     assert pgg_mean(results, regular, 0.6) == 0.0
@@ -298,7 +305,7 @@ def test_scale_free_cost_per_individual_cooperates_where_regular_graphs_do_not(q
 
 
 def test_fewer_opinion_clusters_as_confidence_grows_and_consensus_from_half(quick_report):
-    _, _, results = quick_report
+    _, _, results, _ = quick_report
     by_d: dict[float, list[float]] = {}
     for row in results["deffuant"]:
         by_d.setdefault(row["confidence"], []).append(row["clusters"])
@@ -309,7 +316,7 @@ def test_fewer_opinion_clusters_as_confidence_grows_and_consensus_from_half(quic
 
 
 def test_quick_validation_runs_the_granovetter_cases(quick_report):
-    _, _, results = quick_report
+    _, _, results, _ = quick_report
     assert results["granovetter"]["thresholds 0..99"][-1] == 100
     assert results["granovetter"]["threshold 1 moved to 2"][-1] == 1
 
