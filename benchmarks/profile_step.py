@@ -77,6 +77,7 @@ def main() -> None:
     parser.add_argument("residents", type=int, nargs="?", default=100_000)
     parser.add_argument("steps", type=int, nargs="?", default=26)
     args = parser.parse_args()
+    suite.warm_up()
     model = GovernanceModel(suite.district(args.residents), agent_interval=0)
     clock = PhaseClock()
     instrument(model, clock)

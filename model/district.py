@@ -36,7 +36,7 @@ from model.issues import (
     RESOLVED,
     community_budget,
 )
-from model.metrics import METRICS, recent_components
+from model.metrics import METRICS, recent_components, ties_across_blocks
 from model.population import KINDS
 
 if TYPE_CHECKING:
@@ -199,29 +199,14 @@ def _residents(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
     }
 
 
-def _largest_components(model: GovernanceModel, c: int) -> np.ndarray:
-    """Per community, the most recent participants of that community in one component."""
-    residents = model.population.residents
-    recent, labels = recent_components(model)
-    largest = np.zeros(c)
-    if labels is None:
-        return largest
-    keys = np.sort(labels[recent].astype(np.int64) * c + residents.community[recent])
-    starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    sizes = np.diff(np.concatenate([starts, [keys.size]]))
-    np.maximum.at(largest, keys[starts] % c, sizes)
-    return largest
-
-
 def _ties(model: GovernanceModel, seg: _Segments, cache: dict) -> dict[str, np.ndarray]:
     population = model.population
     c = population.n_communities
     ties = population.resident_ties
     count = np.diff(seg.ties).astype(np.float64)  # each tie counted from both ends
     if cache.get("community_ties_version") != model.ties.version:
-        block = population.residents.block
-        across = np.take(block, model.ties.rows) != np.take(block, model.ties.cols)
-        cache["community_bridging"] = _segment_sums(across, seg.ties)
+        across = ties_across_blocks(model, cache)  # per resident: sum over its community
+        cache["community_bridging"] = _segment_sums(across.astype(np.float64), seg.residents)
         cache["community_ties_version"] = model.ties.version
     units = population.units
     unit_ties = np.bincount(
@@ -235,7 +220,7 @@ def _ties(model: GovernanceModel, seg: _Segments, cache: dict) -> dict[str, np.n
         "tie_weight_mean": _share(_segment_sums(ties.data, seg.ties), count),
         "bridging_tie_share": _share(cache["community_bridging"], count),
         "ei_index": _share(external - internal, external + internal),
-        "active_component_share": _share(_largest_components(model, c), seg.size),
+        "active_component_share": _share(recent_components(model)[1].astype(float), seg.size),
     }
 
 

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
-from scipy.sparse.csgraph import connected_components
 
+from model import kernels
 from model.issues import community_budget
 from model.population import KINDS
 
@@ -36,6 +35,7 @@ __all__ = [
     "opinion_clusters",
     "recent_components",
     "scorecard",
+    "ties_across_blocks",
 ]
 
 
@@ -165,14 +165,17 @@ def actor_diversity(applied_by_kind: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum() / np.log(applied_by_kind.size))
 
 
-def recent_components(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray | None]:
-    """Recent participants and the component label of every resident in their graph.
+def recent_components(model: GovernanceModel) -> tuple[int, np.ndarray]:
+    """The largest connected group of recent participants, overall and per community.
 
     Components of the graph of ties whose two ends took part within the last
-    ``active_window`` weeks (residents who did not are components of one). The
-    graph is symmetric, so its strongly connected components are its connected
-    components, and scipy finds them without building the transpose. Computed once a
-    week (kept on ``model.step_state``). Labels are None when nobody took part recently.
+    ``active_window`` weeks (``kernels.largest_recent_components``: a union-find over
+    the ties). Computed once a week (kept on ``model.step_state``).
+
+    Returns:
+        (largest, by_community): the number of residents in the largest component (0
+        when nobody took part recently), and per community the most recent
+        participants of that community in one component.
     """
     state = model.step_state
     if state.recent_components is not None:
@@ -180,27 +183,22 @@ def recent_components(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray | 
     residents = model.population.residents
     window = model.settings.dynamics.active_window
     recent = (model.week - residents.last_participation) < window
+    communities = model.population.n_communities
     if not recent.any():
-        state.recent_components = (recent, None)
+        state.recent_components = (0, np.zeros(communities, np.int64))
         return state.recent_components
     ties = model.population.resident_ties
-    both = model.ties.ties_within(recent)
-    n = ties.shape[0]
-    indptr = np.zeros(n + 1, dtype=ties.indptr.dtype)
-    np.cumsum(np.bincount(model.ties.rows[both], minlength=n), out=indptr[1:])
-    active = sp.csr_matrix((np.ones(both.size), ties.indices[both], indptr), shape=ties.shape)
-    _, labels = connected_components(active, directed=True, connection="strong")
-    state.recent_components = (recent, labels)
+    bounds = np.searchsorted(residents.community, np.arange(communities + 1))
+    state.recent_components = kernels.largest_recent_components(
+        ties.indptr, ties.indices, recent, bounds
+    )
     return state.recent_components
 
 
 def _active_component_share(model: GovernanceModel) -> float:
     """Largest connected group of recent participants, as a share of all residents."""
-    _, labels = recent_components(model)
-    if labels is None:
-        return 0.0
-    # Residents not recent are components of one, so the largest count is the same.
-    return float(np.bincount(labels).max() / labels.size)
+    largest, _ = recent_components(model)
+    return float(largest / model.population.n_residents)
 
 
 def _ei_index(model: GovernanceModel) -> float:
@@ -276,19 +274,25 @@ def _resources(model: GovernanceModel) -> dict[str, float]:
 
 
 def _ties(model: GovernanceModel, cache: dict[str, Any]) -> dict[str, float]:
-    """Mean tie strength, and the share of ties across blocks (kept until ties change)."""
+    """Mean tie strength, and the share of ties across blocks."""
     ties = model.population.resident_ties
     if ties.nnz == 0:
         return {"tie_weight_mean": 0.0, "bridging_tie_share": 0.0}
-    if cache.get("ties_version") != model.ties.version:
-        block = model.population.residents.block
-        bridging = np.take(block, model.ties.rows) != np.take(block, model.ties.cols)
-        cache["bridging_tie_share"] = float(bridging.mean())
-        cache["ties_version"] = model.ties.version
+    across = ties_across_blocks(model, cache)
     return {
         "tie_weight_mean": float(ties.data.mean()),
-        "bridging_tie_share": cache["bridging_tie_share"],
+        "bridging_tie_share": float(across.sum() / ties.nnz),
     }
+
+
+def ties_across_blocks(model: GovernanceModel, cache: dict[str, Any]) -> np.ndarray:
+    """Per resident, its ties to residents of other blocks (kept until ties change)."""
+    if cache.get("ties_version") != model.ties.version:
+        ties = model.population.resident_ties
+        block = model.population.residents.block
+        cache["ties_across_blocks"] = kernels.ties_across_blocks(ties.indptr, ties.indices, block)
+        cache["ties_version"] = model.ties.version
+    return cache["ties_across_blocks"]
 
 
 def _unchanged(cache: dict[str, Any], key: str, values: np.ndarray) -> bool:

@@ -28,6 +28,7 @@ import numpy as np
 import scipy.sparse as sp
 from mesa.discrete_space import Network
 
+from model import kernels
 from model.population import KINDS, RESIDENT, UNIT_KINDS
 from model.scenario import ScenarioError
 
@@ -320,12 +321,11 @@ class TieEditor:
 
     Every change to who is tied to whom goes through here, so the three never disagree.
     Strength changes of existing ties (reinforcement, decay) touch the matrix only;
-    after them, call ``refresh_strength``.
+    after them, call ``refresh_strength`` (or ``strengths_changed`` with the new sums).
 
     Attributes:
         rows, cols: the row and column (the two residents) of every stored entry of
-            ``resident_ties``, aligned with its ``data``, for vectorised per-tie rules
-            (``cols`` is ``indices`` as native integers, which numpy gathers faster).
+            ``resident_ties``, aligned with its ``data`` (derived when read).
         strength: per resident, the summed strength of its ties (row sums).
         version: increases whenever who is tied to whom changes (for caches).
     """
@@ -334,8 +334,7 @@ class TieEditor:
         self.model = model
         self.grid: Network | None = None
         self.version = 0
-        self._within: tuple[int, np.ndarray, np.ndarray] | None = None
-        self._refresh_edge_index()
+        self._structure_changed()
 
     def attach(self, grid: Network) -> None:
         """From now on, apply every change of who is tied to whom to ``grid`` (and grid.G)."""
@@ -343,67 +342,82 @@ class TieEditor:
 
     # ---- resident-resident ties --------------------------------------------------
 
-    def _refresh_edge_index(self) -> None:
-        """Cache the row of every stored entry, for vectorised per-tie rules."""
-        ties = self.model.population.resident_ties
-        counts = np.diff(ties.indptr)
-        self.rows = np.repeat(np.arange(ties.shape[0]), counts)
-        self.cols = ties.indices.astype(np.intp)
-        self._structure_changed()
-
     def _structure_changed(self) -> None:
-        ties = self.model.population.resident_ties
-        self._nonempty = np.flatnonzero(np.diff(ties.indptr))
-        self._row_starts = ties.indptr[self._nonempty].astype(np.intp)
+        """Who is tied to whom changed: forget everything derived from the tie arrays."""
+        self._rows: np.ndarray | None = None
         self.version += 1
         self.refresh_strength()
 
     def refresh_strength(self) -> None:
         """Mark the strengths stale: tie strengths changed (they are recomputed when read)."""
-        self._strength = None
+        self._strength: np.ndarray | None = None
+        self._member_sums: tuple[np.ndarray, np.ndarray] | None = None
+
+    def strengths_changed(
+        self, strength: np.ndarray, member_sums: tuple[np.ndarray, np.ndarray]
+    ) -> None:
+        """Tie strengths changed, and the new ``strength`` and ``member_sums`` are known.
+
+        Args:
+            strength: the new row sums.
+            member_sums: (members, sums): a boolean mask and ``member_sums(members)``.
+        """
+        members, sums = member_sums
+        self._strength = strength
+        self._member_sums = (members.copy(), sums)
+
+    @property
+    def rows(self) -> np.ndarray:
+        """The row (first resident) of every stored entry of ``resident_ties``, as ``data``."""
+        if self._rows is None:
+            ties = self.model.population.resident_ties
+            self._rows = np.repeat(np.arange(ties.shape[0]), np.diff(ties.indptr))
+        return self._rows
+
+    @property
+    def cols(self) -> np.ndarray:
+        """The column (second resident) of every stored entry: ``indices`` as native ints."""
+        return self.model.population.resident_ties.indices.astype(np.intp)
 
     @property
     def strength(self) -> np.ndarray:
         """Each resident's summed tie strength, s_i = sum_j w_ij.
 
-        Equal, bit for bit, to ``resident_ties.sum(axis=1)`` (a reduction over each
-        non-empty row), without scipy's per-call conversions; computed when first read
-        after a change.
+        Equal, bit for bit, to ``resident_ties.sum(axis=1)`` (``kernels.row_sums``);
+        computed when first read after a change.
         """
         if self._strength is None:
             ties = self.model.population.resident_ties
-            strength = np.zeros(ties.shape[0])
-            if self._nonempty.size:
-                strength[self._nonempty] = np.add.reduceat(ties.data, self._row_starts)
-            self._strength = strength
+            self._strength = kernels.row_sums(ties.indptr, ties.data)
         return self._strength
 
     @strength.setter
     def strength(self, value: np.ndarray) -> None:
         self._strength = value
 
-    def ties_within(self, members: np.ndarray) -> np.ndarray:
-        """Positions, in storage order, of the stored ties (i, j) with both ends in ``members``.
+    def member_sums(self, members: np.ndarray) -> np.ndarray:
+        """m_i = sum_j w_ij [j in members]: each resident's summed strength to ``members``.
+
+        Equal, bit for bit, to ``resident_ties @ members`` (``kernels.member_sums``). Kept
+        until the ties change: this week's co-participant share and next week's
+        neighbour share ask for the same sums (both over this week's participants).
 
         Args:
             members: boolean mask over residents.
-
-        Returns:
-            Indices into ``resident_ties.data`` (and ``rows``, ``cols``) of the entries
-            (i, j) with members[i] and members[j]; each tie appears twice, as (i, j) and
-            (j, i).
         """
-        last = self._within
-        if last is not None and last[0] == self.version and np.array_equal(last[1], members):
-            return last[2]  # the same members and ties as last time (update_ties, then wellbeing)
-        found = np.flatnonzero(np.take(members, self.rows) & np.take(members, self.cols))
-        self._within = (self.version, members.copy(), found)
-        return found
+        members = np.asarray(members, dtype=bool)
+        last = self._member_sums
+        if last is not None and np.array_equal(last[0], members):
+            return last[1]
+        ties = self.model.population.resident_ties
+        sums = kernels.member_sums(ties.indptr, ties.indices, ties.data, members)
+        self._member_sums = (members.copy(), sums)
+        return sums
 
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
         """Tie residents i[k] and j[k] (new ties only); returns the number of new ties.
 
-        The new entries are inserted into the sorted CSR arrays (and ``rows``, ``cols``):
+        The new entries are inserted into the sorted CSR arrays (``kernels.insert_entries``):
         the same matrix as ``ties + new`` in scipy, without rebuilding it.
         """
         ties = self.model.population.resident_ties
@@ -423,22 +437,11 @@ class TieEditor:
         order = np.argsort(row * ties.shape[1] + col)
         row, col = row[order], col[order]
         at, _ = _find_entries(ties, row, col)
-        # Where old and new entries land once the new ones are slotted in before ``at``.
-        new_at = at + np.arange(row.size)
-        old_at = np.ones(ties.nnz + row.size, dtype=bool)
-        old_at[new_at] = False
-
-        def grown(old: np.ndarray, new: np.ndarray | float) -> np.ndarray:
-            out = np.empty(old.size + row.size, dtype=old.dtype)
-            out[new_at] = new
-            out[old_at] = old
-            return out
-
         added = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=ties.shape[0]))])
         matrix = sp.csr_matrix(
             (
-                grown(ties.data, weight),
-                grown(ties.indices, col),
+                kernels.insert_entries(ties.data, at, np.full(row.size, weight)),
+                kernels.insert_entries(ties.indices, at, col.astype(ties.indices.dtype)),
                 (ties.indptr + added).astype(ties.indptr.dtype),
             ),
             shape=ties.shape,
@@ -446,8 +449,6 @@ class TieEditor:
         matrix.has_sorted_indices = True
         matrix.has_canonical_format = True
         self.model.population.resident_ties = matrix
-        self.rows = grown(self.rows, row)
-        self.cols = grown(self.cols, col)
         self._connect(i, j)
         self._structure_changed()
         return int(i.size)
@@ -463,7 +464,7 @@ class TieEditor:
         new = sp.csr_matrix((np.full(row.size, weight), (row, col)), shape=ties.shape)
         self.model.population.resident_ties = (ties + new).tocsr()
         self._connect(i, j)
-        self._refresh_edge_index()
+        self._structure_changed()
         return int(i.size)
 
     def drop_weak_resident_ties(self, floor: float) -> int:
@@ -479,7 +480,7 @@ class TieEditor:
         ties.data[weak] = 0.0
         ties.eliminate_zeros()
         self._disconnect(a[upper], b[upper])
-        self._refresh_edge_index()
+        self._structure_changed()
         return int(upper.sum())
 
     # ---- unit-resident ties ------------------------------------------------------

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import scipy.sparse as sp
 
+from model import kernels
 from model.issues import BY_ADMINISTRATION, BY_COMMUNITY, OPEN, StepLedger
 from model.population import UNIT_KINDS
 
@@ -81,7 +82,7 @@ class StepState:
     decided_at_meeting: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     activity_week: bool = False
     ledger: StepLedger = field(default_factory=StepLedger)
-    recent_components: tuple[np.ndarray, np.ndarray | None] | None = None
+    recent_components: tuple[int, np.ndarray] | None = None
 
     @classmethod
     def empty(cls, residents: int, units: int, communities: int) -> StepState:
@@ -102,10 +103,11 @@ class StepState:
 def neighbour_share(model: GovernanceModel, participated: np.ndarray) -> np.ndarray:
     """Tie-weighted share of each resident's neighbours in ``participated``.
 
-    Rule: n_i = sum_j w_ij a_j / sum_j w_ij (0 for residents without ties): one sparse
-    mat-vec over the resident tie matrix.
+    Rule: n_i = sum_j w_ij a_j / sum_j w_ij (0 for residents without ties): one pass
+    over the ties (``TieEditor.member_sums``, the mat-vec W a); the sums over last week's
+    participants were taken in last week's tie update, when ties have not changed since.
     """
-    weighted = model.population.resident_ties @ participated.astype(np.float64)
+    weighted = model.ties.member_sums(participated)
     strength = model.ties.strength
     return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
 
@@ -216,13 +218,13 @@ def update_ties(model: GovernanceModel) -> None:
     """
     spec = model.settings.network.ties
     ties = model.population.resident_ties
-    together = model.ties.ties_within(model.population.residents.participating)
-    reinforced = ties.data[together]
-    reinforced += spec.reinforcement * (1.0 - reinforced)
-    ties.data *= 1 - spec.decay
-    ties.data[together] = reinforced
-    model.ties.refresh_strength()
-    model.ties.drop_weak_resident_ties(spec.floor)
+    taking_part = model.population.residents.participating
+    strength, together, weakest = kernels.reinforce_and_decay(
+        ties.indptr, ties.indices, ties.data, taking_part, spec.reinforcement, 1 - spec.decay
+    )
+    model.ties.strengths_changed(strength, (taking_part, together))
+    if weakest < spec.floor:
+        model.ties.drop_weak_resident_ties(spec.floor)
 
 
 def co_participant_share(model: GovernanceModel, taking_part: np.ndarray) -> np.ndarray:
@@ -230,15 +232,11 @@ def co_participant_share(model: GovernanceModel, taking_part: np.ndarray) -> np.
 
     Rule: a_i n_i = a_i sum_j w_ij a_j / sum_j w_ij (0 for residents not taking part or
     without ties); the same numbers as ``taking_part * neighbour_share(model,
-    taking_part)``, summing only the ties among participants.
+    taking_part)``. The sums were taken in this week's tie update (``update_ties``)
+    unless ties have changed since.
     """
-    ties = model.population.resident_ties
-    together = model.ties.ties_within(taking_part)
-    weighted = np.bincount(
-        model.ties.rows[together], weights=ties.data[together], minlength=taking_part.size
-    ).astype(np.float64, copy=False)  # bincount of nothing is an integer array
-    strength = model.ties.strength
-    return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
+    share = neighbour_share(model, taking_part)
+    return np.where(taking_part, share, 0.0)
 
 
 def _block_events(model: GovernanceModel, ledger: StepLedger) -> tuple[np.ndarray, np.ndarray]:

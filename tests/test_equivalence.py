@@ -451,3 +451,119 @@ def test_meetings_draw_and_decide_as_community_by_community_scans_would():
     assert fast.mechanisms["deliberation"].decisions > 0
     pd.testing.assert_frame_equal(fast.metrics_frame(), slow.metrics_frame(), check_exact=True)
     assert np.array_equal(fast.population.residents.opinion, slow.population.residents.opinion)
+
+
+# ---- compiled kernels against the numpy and scipy code they replaced ---------------------
+
+
+def numpy_row_sums(indptr, data):
+    strength = np.zeros(indptr.size - 1)
+    filled = np.flatnonzero(np.diff(indptr))
+    if filled.size:
+        strength[filled] = np.add.reduceat(data, indptr[filled])
+    return strength
+
+
+def numpy_member_sums(indptr, indices, data, members):
+    n = indptr.size - 1
+    return sp.csr_matrix((data, indices, indptr), shape=(n, n)) @ members.astype(np.float64)
+
+
+def numpy_reinforce_and_decay(indptr, indices, data, taking_part, reinforcement, keep):
+    rows = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    together = np.flatnonzero(taking_part[rows] & taking_part[indices])
+    reinforced = data[together]
+    reinforced += reinforcement * (1.0 - reinforced)
+    data *= keep
+    data[together] = reinforced
+    weakest = data.min() if data.size else math.inf
+    sums = numpy_member_sums(indptr, indices, data, taking_part)
+    return numpy_row_sums(indptr, data), sums, weakest
+
+
+def scipy_components(indptr, indices, recent, bounds):
+    n = recent.size
+    rows = np.repeat(np.arange(n), np.diff(indptr))
+    both = recent[rows] & recent[indices]
+    active = sp.csr_matrix((np.ones(int(both.sum())), (rows[both], indices[both])), shape=(n, n))
+    _, labels = sp.csgraph.connected_components(active, directed=False)
+    communities = bounds.size - 1
+    community = np.repeat(np.arange(communities), np.diff(bounds))
+    by_community = np.zeros(communities, np.int64)
+    keys = labels[recent].astype(np.int64) * communities + community[recent]
+    unique, counts = np.unique(keys, return_counts=True)
+    np.maximum.at(by_community, unique % communities, counts)
+    return int(np.bincount(labels[recent]).max()), by_community
+
+
+def numpy_across(indptr, indices, block):
+    rows = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    across = block[rows] != block[indices]
+    return np.bincount(rows, weights=across, minlength=indptr.size - 1).astype(np.int64)
+
+
+def numpy_exchange_rounds(opinions, seats, confidence, convergence):
+    from model.mechanisms.deliberation import bounded_confidence  # noqa: PLC0415
+
+    for order in seats:
+        pairs = order.size // 2
+        a, b = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+        bounded_confidence(opinions, a, b, confidence, convergence)
+
+
+def numpy_segment_sums(values, bounds):
+    sums = np.zeros(bounds.size - 1)
+    filled = bounds[1:] > bounds[:-1]
+    if values.size and filled.any():
+        sums[filled] = np.add.reduceat(values, bounds[:-1][filled], dtype=np.float64)
+    return sums
+
+
+def numpy_consensus(opinions, band, majority):
+    from model.mechanisms.deliberation import consensus_reached  # noqa: PLC0415
+
+    return consensus_reached(opinions, band, majority)
+
+
+NUMPY_KERNELS = {
+    "row_sums": numpy_row_sums,
+    "member_sums": numpy_member_sums,
+    "reinforce_and_decay": numpy_reinforce_and_decay,
+    "largest_recent_components": scipy_components,
+    "ties_across_blocks": numpy_across,
+    "exchange_rounds": numpy_exchange_rounds,
+    "consensus_reached": numpy_consensus,
+    "insert_entries": np.insert,
+    "segment_sums": numpy_segment_sums,
+}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"population.communities": 3, "mechanisms.interconnection.interval": 2},
+        {"network.ties.decay": 0.3, "network.ties.floor": 0.1, "decision.rule": "threshold"},
+    ],
+)
+def test_runs_with_compiled_kernels_equal_runs_with_the_numpy_code(monkeypatch, overrides):
+    from model import kernels  # noqa: PLC0415
+
+    scenario = small(**{"steps": 14, **overrides})
+    compiled = GovernanceModel(scenario, rng=31, agent_interval=0).run()
+    for name, function in NUMPY_KERNELS.items():
+        monkeypatch.setattr(kernels, name, function)
+    plain = GovernanceModel(scenario, rng=31, agent_interval=0).run()
+    pd.testing.assert_frame_equal(compiled.metrics_frame(), plain.metrics_frame(), check_exact=True)
+    pd.testing.assert_frame_equal(
+        compiled.community_frame(), plain.community_frame(), check_exact=True
+    )
+    for name in ("opinion", "trust", "satisfaction", "efficacy", "participations"):
+        assert np.array_equal(
+            getattr(compiled.population.residents, name), getattr(plain.population.residents, name)
+        )
+    for name in ("data", "indices", "indptr"):
+        assert np.array_equal(
+            getattr(compiled.population.resident_ties, name),
+            getattr(plain.population.resident_ties, name),
+        )
+    assert compiled.rng.bit_generator.state == plain.rng.bit_generator.state

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import kernels
 from model.issues import BY_DELIBERATION, UNDECIDED
 from model.mechanisms.base import Mechanism
 
@@ -205,15 +206,17 @@ class Deliberation(Mechanism):
         if present.size < 2:
             return np.zeros(0, np.int64), False
         self.meetings_held += 1
-        # The rounds work on the attendees' own opinions (seat k holds present[k]);
-        # pairing seats draws the same random numbers as pairing the residents.
+        # The rounds work on the attendees' own opinions (seat k holds present[k]). Each
+        # round pairs the seats of one random permutation (``random_matching``); the
+        # permutations of all rounds are drawn in one call, the same draws in the same
+        # order as one ``rng.permutation`` per round (tests/test_kernels.py).
         opinions = residents.opinion[present]
-        seats = np.arange(present.size)
-        for _ in range(p.rounds):
-            a, b = random_matching(model.rng, seats)
-            bounded_confidence(opinions, a, b, p.confidence, p.convergence)
+        seats = model.rng.permuted(np.tile(np.arange(present.size), (p.rounds, 1)), axis=1)
+        kernels.exchange_rounds(opinions, seats, p.confidence, p.convergence)
         residents.opinion[present] = opinions
-        if agenda.size == 0 or not consensus_reached(opinions, p.consensus_band, p.majority):
+        if agenda.size == 0 or not kernels.consensus_reached(
+            opinions, p.consensus_band, p.majority
+        ):
             return present, False
         book = model.issues
         book.decided[agenda] = BY_DELIBERATION

@@ -1,0 +1,373 @@
+"""Compiled kernels: the inner loops of the weekly step that read every tie or every attendee.
+
+Core objects: one numba-compiled function per rule, each called from the module that owns
+the rule (the rule itself is stated there and in docs/ODD.md; the docstring here says which):
+
+- ``row_sums``: each resident's summed tie strength (``TieEditor.strength``);
+- ``member_sums``: the summed strength of each resident's ties to a set of residents
+  (the neighbour share of submodels.neighbour_share and the co-participant share of
+  submodels.co_participant_share);
+- ``reinforce_and_decay``: the weekly tie update (submodels.update_ties) in one pass,
+  which also yields the two sums above for the new strengths;
+- ``largest_recent_components``: the largest connected group of recent participants,
+  overall and per community (metrics.active_component_share, district.community_metrics);
+- ``ties_across_blocks``: per resident, its ties to other blocks (bridging_tie_share);
+- ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
+  bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
+- ``insert_entries``: new entries slotted into sorted arrays (TieEditor.add_resident_ties);
+- ``segment_sums``: sums of consecutive segments of an array (per-community metrics).
+
+The model's numpy code was written first and is still the reference: tests/test_kernels.py
+checks every kernel against a plain per-agent loop, and tests/test_equivalence.py checks
+that runs give what they gave before. The kernels draw no random numbers (every draw is
+made with the model's numpy Generator, in the same order as before), and they add in the
+same order as the numpy and scipy calls they replace (``_pairwise_sum`` replays numpy's
+pairwise summation), so a run's numbers are unchanged, bit for bit.
+
+Compiled with numba (``cache=True``: once per machine, then loaded from ``__pycache__``;
+docs/PERFORMANCE.md gives the cost of the first run). No fast-math: every operation is the
+IEEE operation the Python expression names.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = [
+    "consensus_reached",
+    "exchange_rounds",
+    "insert_entries",
+    "largest_recent_components",
+    "member_sums",
+    "reinforce_and_decay",
+    "row_sums",
+    "segment_sums",
+    "ties_across_blocks",
+]
+
+_jit = numba.njit(cache=True, nogil=True)
+
+#: numpy's unrolled block in pairwise summation (``PW_BLOCKSIZE`` in numpy's loops).
+_BLOCK = 128
+
+
+@_jit
+def _pairwise_sum(values: np.ndarray, start: int, count: int) -> float:
+    """Sum of values[start:start + count], added in numpy's pairwise order.
+
+    numpy adds a contiguous run of float64 this way (``pairwise_sum_DOUBLE``): fewer than
+    8 values one after another from 0; up to 128 in eight interleaved partial sums combined
+    as ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7)), the remainder after; longer runs
+    split in two halves (the first a multiple of 8 long) summed the same way.
+    """
+    if count < 8:
+        total = 0.0
+        for k in range(start, start + count):
+            total += values[k]
+        return total
+    if count <= _BLOCK:
+        r0, r1 = values[start], values[start + 1]
+        r2, r3 = values[start + 2], values[start + 3]
+        r4, r5 = values[start + 4], values[start + 5]
+        r6, r7 = values[start + 6], values[start + 7]
+        k = 8
+        whole = count - count % 8
+        while k < whole:
+            at = start + k
+            r0 += values[at]
+            r1 += values[at + 1]
+            r2 += values[at + 2]
+            r3 += values[at + 3]
+            r4 += values[at + 4]
+            r5 += values[at + 5]
+            r6 += values[at + 6]
+            r7 += values[at + 7]
+            k += 8
+        total = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while k < count:
+            total += values[start + k]
+            k += 1
+        return total
+    half = count // 2
+    half -= half % 8
+    return _pairwise_sum(values, start, half) + _pairwise_sum(values, start + half, count - half)
+
+
+@_jit
+def _segment_total(values: np.ndarray, start: int, stop: int) -> float:
+    """values[start:stop] summed as ``np.add.reduceat`` sums a segment (0 when empty).
+
+    reduceat starts from the segment's first value and adds the pairwise sum of the rest.
+    """
+    if stop <= start:
+        return 0.0
+    return values[start] + _pairwise_sum(values, start + 1, stop - start - 1)
+
+
+@_jit
+def row_sums(indptr: np.ndarray, data: np.ndarray) -> np.ndarray:
+    """Each row's sum of a CSR matrix: the strength s_i = sum_j w_ij of each resident.
+
+    Rule: TieEditor.strength (model/network.py). Equal, bit for bit, to
+    ``np.add.reduceat(data, row starts)`` on the non-empty rows (``matrix.sum(axis=1)``),
+    and 0 for rows without entries.
+    """
+    rows = indptr.size - 1
+    out = np.zeros(rows)
+    for i in range(rows):
+        start, stop = indptr[i], indptr[i + 1]
+        if stop - start > 8:
+            out[i] = _segment_total(data, start, stop)
+        elif stop > start:  # the pairwise sum of fewer than 8 values is sequential
+            rest = 0.0
+            for k in range(start + 1, stop):
+                rest += data[k]
+            out[i] = data[start] + rest
+    return out
+
+
+@_jit
+def member_sums(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, members: np.ndarray
+) -> np.ndarray:
+    """m_i = sum_j w_ij [j in members]: each row's summed strength to ``members``.
+
+    Rule: the numerator of the neighbour share n_i = m_i / s_i (submodels.neighbour_share,
+    docs/ODD.md 7.3) and of the co-participant share (submodels.co_participant_share).
+    Added in storage order from 0, as scipy's ``matrix @ members`` adds (w * 1 = w, and
+    w * 0 adds nothing), so equal to that mat-vec bit for bit.
+    """
+    member = members.view(np.uint8)  # 0/1 multipliers: no branch to mispredict
+    rows = indptr.size - 1
+    out = np.zeros(rows)
+    k = indptr[0]
+    for i in range(rows):
+        stop = indptr[i + 1]
+        total = 0.0
+        while k < stop:
+            total += data[k] * np.float64(member[indices[k]])
+            k += 1
+        out[i] = total
+    return out
+
+
+@_jit
+def reinforce_and_decay(  # noqa: PLR0917 (numba compiles positional parameters only)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    taking_part: np.ndarray,
+    reinforcement: float,
+    keep: float,
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The weekly tie update, in place, in one pass over the ties.
+
+    Rule (submodels.update_ties, docs/ODD.md 7.9): a tie (i, j) of strength w becomes
+    w + reinforcement (1 - w) when i and j both took part this week, w * keep otherwise
+    (keep = 1 - decay).
+
+    Returns:
+        (strength, together, weakest): per resident the new ``row_sums`` and the new
+        ``member_sums`` over the residents taking part (the co-participant share's
+        numerator this week, the neighbour share's next week), and the weakest new
+        strength (+inf without ties), for the floor.
+    """
+    part = taking_part.view(np.uint8)
+    rows = indptr.size - 1
+    strength = np.zeros(rows)
+    together = np.zeros(rows)
+    weakest = np.inf
+    k = indptr[0]
+    for i in range(rows):
+        start, stop = k, indptr[i + 1]
+        if start == stop:
+            continue
+        active = np.float64(part[i])
+        first = 0.0
+        rest = 0.0
+        total = 0.0
+        while k < stop:
+            w = data[k]
+            other = np.float64(part[indices[k]])
+            # Exactly one of the two rules, chosen by a 0/1 factor (x * 1 = x, x * 0 = 0,
+            # x + 0 = x): the same number as a branch, without mispredicting it.
+            both = active * other
+            w = both * (w + reinforcement * (1.0 - w)) + (1.0 - both) * (w * keep)
+            data[k] = w
+            total += w * other
+            weakest = min(weakest, w)
+            if k == start:
+                first = w
+            else:
+                rest += w
+            k += 1
+        if stop - start > 8:  # the rest is summed pairwise (see row_sums)
+            rest = _pairwise_sum(data, start + 1, stop - start - 1)
+        strength[i] = first + rest
+        together[i] = total
+    return strength, together, weakest
+
+
+@_jit
+def _root(parent: np.ndarray, i: int) -> int:
+    """Root of i in a union-find forest, halving the path on the way."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+@_jit
+def largest_recent_components(
+    indptr: np.ndarray, indices: np.ndarray, recent: np.ndarray, bounds: np.ndarray
+) -> tuple[int, np.ndarray]:
+    """Largest connected group of recent participants, overall and per community.
+
+    Rule (metrics.active_component_share, docs/ODD.md 7.12; Moody & White 2003): the
+    graph has the recent participants as nodes and the ties whose two ends are both
+    recent as edges; its connected components are found with a union-find (union by
+    size, path halving), the same partition as scipy's ``connected_components``.
+
+    Args:
+        indptr: the row pointers of the symmetric tie matrix (CSR).
+        indices: its column indices.
+        recent: boolean mask of recent participants.
+        bounds: residents are stored in community order, community c being
+            bounds[c]:bounds[c + 1].
+
+    Returns:
+        (largest, by_community): the size of the largest component (0 when nobody is
+        recent), and per community the most recent participants of that community that
+        share one component.
+    """
+    n = recent.size
+    parent = np.arange(n)
+    size = np.ones(n, np.int64)
+    for i in range(n):
+        if not recent[i]:
+            continue
+        for k in range(indptr[i], indptr[i + 1]):
+            j = indices[k]
+            if j > i and recent[j]:
+                a, b = _root(parent, i), _root(parent, j)
+                if a != b:
+                    if size[a] < size[b]:
+                        a, b = b, a
+                    parent[b] = a
+                    size[a] += size[b]
+    largest = 0
+    for i in range(n):
+        if recent[i] and parent[i] == i:
+            largest = max(largest, size[i])
+    communities = bounds.size - 1
+    by_community = np.zeros(communities, np.int64)
+    count = np.zeros(n, np.int64)  # recent members of this community per component root
+    for c in range(communities):
+        best = 0
+        for i in range(bounds[c], bounds[c + 1]):
+            if recent[i]:
+                r = _root(parent, i)
+                count[r] += 1
+                best = max(best, count[r])
+        for i in range(bounds[c], bounds[c + 1]):
+            if recent[i]:
+                count[_root(parent, i)] = 0
+        by_community[c] = best
+    return largest, by_community
+
+
+@_jit
+def ties_across_blocks(indptr: np.ndarray, indices: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Per resident, the number of its ties to residents of other blocks.
+
+    Rule: the numerator of bridging_tie_share (metrics, docs/ODD.md 7.12; Putnam 2000),
+    each tie counted from both ends as the metric counts it.
+    """
+    rows = indptr.size - 1
+    out = np.zeros(rows, np.int64)
+    for i in range(rows):
+        own = block[i]
+        across = 0
+        for k in range(indptr[i], indptr[i + 1]):
+            across += block[indices[k]] != own
+        out[i] = across
+    return out
+
+
+@_jit
+def exchange_rounds(
+    opinions: np.ndarray, seats: np.ndarray, confidence: float, convergence: float
+) -> None:
+    """A meeting's rounds of pairwise bounded-confidence exchange, in place.
+
+    Rule (mechanisms/deliberation.py, docs/ODD.md 7.6; Deffuant et al. 2000): round r
+    pairs seats[r, 0] with seats[r, 1], seats[r, 2] with seats[r, 3], and so on (an odd
+    one out sits the round out); a pair (a, b) with |x_b - x_a| < d moves together,
+    x_a <- x_a + mu (x_b - x_a), x_b <- x_b - mu (x_b - x_a). The pairs of a round share
+    nobody, so applying them one by one is ``bounded_confidence`` on the whole round.
+    """
+    rounds, k = seats.shape
+    for r in range(rounds):
+        for p in range(0, k - 1, 2):
+            a, b = seats[r, p], seats[r, p + 1]
+            gap = opinions[b] - opinions[a]
+            move = convergence * gap if abs(gap) < confidence else 0.0
+            opinions[a] += move
+            opinions[b] -= move
+
+
+@_jit
+def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> bool:
+    """Whether at least ``majority`` of the opinions lie within ``band`` of their median.
+
+    Rule: deliberation.consensus_reached (docs/ODD.md 7.6); the median as ``np.median``
+    takes it (the middle value, or the mean of the two middle values).
+    """
+    n = opinions.size
+    if n == 0:
+        return False
+    ordered = np.sort(opinions)
+    middle = n // 2
+    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+    agree = 0
+    for x in opinions:
+        if abs(x - median) <= band:
+            agree += 1
+    return agree / n >= majority
+
+
+@_jit
+def insert_entries(old: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``old`` with new[k] slotted in before old[at[k]] (``at`` ascending; at[k] may be len).
+
+    Equal to ``np.insert(old, at, new)``: the new entries of a CSR matrix put in place
+    (TieEditor.add_resident_ties), one copy of the arrays instead of masks and gathers.
+    """
+    out = np.empty(old.size + new.size, old.dtype)
+    source = 0
+    target = 0
+    for k in range(at.size):
+        stop = at[k]
+        span = stop - source
+        out[target : target + span] = old[source:stop]
+        target += span
+        source = stop
+        out[target] = new[k]
+        target += 1
+    out[target:] = old[source:]
+    return out
+
+
+@_jit
+def segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """Sums of values[bounds[k]:bounds[k + 1]] (0 for empty segments).
+
+    Rule: the per-community totals of district.community_metrics (residents and their
+    ties are stored in community order); each segment added as ``np.add.reduceat`` adds.
+    """
+    segments = bounds.size - 1
+    out = np.zeros(segments)
+    for k in range(segments):
+        out[k] = _segment_total(values, bounds[k], bounds[k + 1])
+    return out

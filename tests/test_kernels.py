@@ -1,0 +1,212 @@
+"""Each compiled kernel (model/kernels.py) computes what its rule says.
+
+Every test writes the rule as a plain Python loop over residents, ties or attendees
+(the way docs/ODD.md states it) and checks the kernel against it, and, where the kernel
+promises the very numbers of the numpy or scipy call it replaced (the same additions in
+the same order), checks equality with that call, not closeness.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from model import kernels
+from model.mechanisms.deliberation import bounded_confidence, consensus_reached, random_matching
+
+
+def random_ties(rng: np.random.Generator, n: int, mean_degree: float, hubs: int = 0):
+    """A symmetric tie matrix with strengths in (0, 1], some empty rows and a few hubs."""
+    pairs = int(n * mean_degree / 2)
+    i, j = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
+    if hubs:  # rows longer than numpy's 8- and 128-value summation blocks
+        i[: hubs * 300] = rng.integers(0, hubs, hubs * 300)
+    keep = i != j
+    i, j = i[keep], j[keep]
+    matrix = sp.csr_matrix(
+        (np.ones(2 * i.size), (np.concatenate([i, j]), np.concatenate([j, i]))), shape=(n, n)
+    )
+    matrix.sum_duplicates()
+    matrix.data[:] = rng.uniform(0.01, 1.0, matrix.nnz) * 10.0 ** rng.integers(-3, 1, matrix.nnz)
+    return matrix
+
+
+def rows_of(matrix: sp.csr_matrix) -> list[list[tuple[int, float]]]:
+    """Resident i -> [(neighbour j, strength w_ij), ...] in storage order."""
+    return [
+        list(
+            zip(
+                matrix.indices[matrix.indptr[i] : matrix.indptr[i + 1]].tolist(),
+                matrix.data[matrix.indptr[i] : matrix.indptr[i + 1]].tolist(),
+                strict=True,
+            )
+        )
+        for i in range(matrix.shape[0])
+    ]
+
+
+@pytest.fixture(params=[(0, 300, 4.0, 0), (1, 500, 12.0, 3), (2, 50, 0.5, 0)])
+def ties(request) -> sp.csr_matrix:
+    seed, n, degree, hubs = request.param
+    return random_ties(np.random.default_rng(seed), n, degree, hubs)
+
+
+def test_pairwise_sum_adds_as_numpy_sums_an_array():
+    rng = np.random.default_rng(1)
+    for count in [0, 1, 7, 8, 9, 15, 16, 127, 128, 129, 255, 256, 257, 1000, 4099]:
+        values = rng.random(count) * 10.0 ** rng.integers(-6, 6, count)
+        assert kernels._pairwise_sum(values, 0, count) == np.add.reduce(values)
+        assert math.isclose(kernels._pairwise_sum(values, 0, count), math.fsum(values))
+
+
+def test_row_sums_are_each_residents_strength(ties):
+    expected = [sum(w for _, w in row) for row in rows_of(ties)]
+    got = kernels.row_sums(ties.indptr, ties.data)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.array_equal(got, np.asarray(ties.sum(axis=1)).ravel())  # numpy's own order
+
+
+def test_member_sums_add_the_strength_of_ties_to_members(ties):
+    members = np.random.default_rng(3).random(ties.shape[0]) < 0.3
+    expected = [sum(w for j, w in row if members[j]) for row in rows_of(ties)]
+    got = kernels.member_sums(ties.indptr, ties.indices, ties.data, members)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.array_equal(got, ties @ members.astype(np.float64))  # scipy's mat-vec
+
+
+def test_reinforce_and_decay_applies_the_tie_rule_to_every_tie(ties):
+    rng = np.random.default_rng(4)
+    taking_part = rng.random(ties.shape[0]) < 0.4
+    reinforcement, decay = 0.02, 0.004
+    before = rows_of(ties)
+    data = ties.data.copy()
+    strength, together, weakest = kernels.reinforce_and_decay(
+        ties.indptr, ties.indices, data, taking_part, reinforcement, 1 - decay
+    )
+    expected = []
+    for i, row in enumerate(before):
+        for j, w in row:
+            if taking_part[i] and taking_part[j]:
+                expected.append(w + reinforcement * (1.0 - w))
+            else:
+                expected.append(w * (1 - decay))
+    assert data.tolist() == expected  # exactly the rule's two expressions
+    after = sp.csr_matrix((data, ties.indices, ties.indptr), shape=ties.shape)
+    assert np.array_equal(strength, kernels.row_sums(ties.indptr, data))
+    assert np.array_equal(
+        together, kernels.member_sums(ties.indptr, ties.indices, data, taking_part)
+    )
+    assert np.array_equal(together, after @ taking_part.astype(np.float64))
+    assert weakest == (min(expected) if expected else math.inf)
+
+
+def test_largest_recent_components_match_networkx_overall_and_per_community():
+    rng = np.random.default_rng(5)
+    for n, degree, share in [(400, 1.5, 0.6), (600, 3.0, 0.3), (30, 0.0, 0.5), (200, 2.0, 0.0)]:
+        ties = random_ties(rng, n, degree)
+        recent = rng.random(n) < share
+        bounds = np.array([0, n // 3, n // 3, n], dtype=np.int64)  # one community empty
+        largest, by_community = kernels.largest_recent_components(
+            ties.indptr, ties.indices, recent, bounds
+        )
+        graph = nx.Graph()
+        graph.add_nodes_from(np.flatnonzero(recent).tolist())
+        graph.add_edges_from(
+            (i, j) for i, row in enumerate(rows_of(ties)) for j, _ in row if recent[i] and recent[j]
+        )
+        components = list(nx.connected_components(graph))
+        assert largest == max((len(c) for c in components), default=0)
+        for c in range(3):
+            members = set(range(bounds[c], bounds[c + 1]))
+            best = max((len(component & members) for component in components), default=0)
+            assert by_community[c] == best
+
+
+def test_ties_across_blocks_count_each_residents_ties_to_other_blocks(ties):
+    block = np.random.default_rng(6).integers(0, 7, ties.shape[0])
+    expected = [sum(block[j] != block[i] for j, _ in row) for i, row in enumerate(rows_of(ties))]
+    got = kernels.ties_across_blocks(ties.indptr, ties.indices, block)
+    assert got.tolist() == expected
+
+
+def test_exchange_rounds_are_rounds_of_disjoint_deffuant_pairs():
+    rng = np.random.default_rng(7)
+    for size in [2, 3, 10, 31]:
+        opinions = rng.random(size)
+        seats = np.stack([rng.permutation(size) for _ in range(12)])
+        expected = opinions.copy()
+        for order in seats:
+            for p in range(0, size - 1, 2):  # one pair at a time
+                a, b = order[p], order[p + 1]
+                gap = expected[b] - expected[a]
+                if abs(gap) < 0.3:
+                    expected[a] += 0.4 * gap
+                    expected[b] -= 0.4 * gap
+        vectorised = opinions.copy()
+        for order in seats:  # the numpy rule, one round at a time
+            bounded_confidence(vectorised, order[0:-1:2], order[1::2], 0.3, 0.4)
+        kernels.exchange_rounds(opinions, seats, 0.3, 0.4)
+        assert np.array_equal(opinions, expected)
+        assert np.array_equal(opinions, vectorised)
+
+
+def test_all_rounds_pairings_drawn_at_once_are_the_draws_of_one_round_at_a_time():
+    for size, rounds in [(2, 12), (3, 12), (40, 12), (40, 0), (1, 5)]:
+        one_by_one, at_once = np.random.default_rng(size), np.random.default_rng(size)
+        seats = np.arange(size)
+        pairings = [random_matching(one_by_one, seats) for _ in range(rounds)]
+        drawn = at_once.permuted(np.tile(seats, (rounds, 1)), axis=1)
+        for (a, b), order in zip(pairings, drawn, strict=True):
+            assert np.array_equal(a, order[0 : 2 * a.size : 2])
+            assert np.array_equal(b, order[1 : 2 * b.size : 2])
+        assert one_by_one.bit_generator.state == at_once.bit_generator.state
+
+
+def test_consensus_is_a_majority_within_the_band_of_the_median():
+    rng = np.random.default_rng(8)
+    for _ in range(500):
+        opinions = np.round(rng.random(int(rng.integers(0, 12))), 1)
+        band, majority = float(rng.choice([0.05, 0.1, 0.2])), float(rng.choice([0.5, 2 / 3]))
+        ordered = sorted(opinions.tolist())
+        n = len(ordered)
+        if n == 0:
+            expected = False
+        else:
+            median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+            expected = sum(abs(x - median) <= band for x in ordered) / n >= majority
+        assert kernels.consensus_reached(opinions, band, majority) == expected
+        assert consensus_reached(opinions, band, majority) == expected
+
+
+def test_insert_entries_slots_new_values_before_the_given_positions():
+    rng = np.random.default_rng(9)
+    for dtype in (np.float64, np.int32, np.int64):
+        old = rng.integers(0, 100, 50).astype(dtype)
+        at = np.sort(rng.integers(0, 51, 20))
+        new = rng.integers(100, 200, 20).astype(dtype)
+        expected = []
+        for k in range(old.size + 1):
+            expected += new[at == k].tolist()
+            if k < old.size:
+                expected.append(old[k].item())
+        got = kernels.insert_entries(old, at, new)
+        assert got.dtype == dtype
+        assert got.tolist() == expected
+        assert np.array_equal(got, np.insert(old, at, new))
+
+
+def test_segment_sums_add_each_segment_as_reduceat():
+    rng = np.random.default_rng(10)
+    values = rng.random(5000) * 10.0 ** rng.integers(-4, 4, 5000)
+    bounds = np.array([0, 0, 3, 9, 200, 200, 1700, 5000])
+    got = kernels.segment_sums(values, bounds)
+    expected = [math.fsum(values[a:b]) for a, b in itertools.pairwise(bounds)]
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    filled = np.diff(bounds) > 0
+    assert np.array_equal(got[filled], np.add.reduceat(values, bounds[:-1][filled]))
+    assert (got[~filled] == 0).all()
