@@ -63,6 +63,7 @@ def instrument(model: GovernanceModel, clock: PhaseClock) -> None:
     for name in SUBMODELS:
         setattr(submodels, name, clock.wrap(getattr(submodels, name), name))
     governance.compute_metrics = clock.wrap(governance.compute_metrics, "metrics")
+    governance.community_metrics = clock.wrap(governance.community_metrics, "community metrics")
     for mechanism in model.mechanisms.values():
         for hook in HOOKS:
             if getattr(type(mechanism), hook) is not getattr(type(mechanism).__mro__[-2], hook):

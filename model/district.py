@@ -205,7 +205,7 @@ def _ties(model: GovernanceModel, seg: _Segments, cache: dict) -> dict[str, np.n
     ties = population.resident_ties
     count = np.diff(seg.ties).astype(np.float64)  # each tie counted from both ends
     if cache.get("community_ties_version") != model.ties.version:
-        across = ties_across_blocks(model, cache)  # per resident: sum over its community
+        across = ties_across_blocks(model)  # per resident: sum over its community
         cache["community_bridging"] = _segment_sums(across.astype(np.float64), seg.residents)
         cache["community_ties_version"] = model.ties.version
     units = population.units

@@ -8,9 +8,12 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
   (the neighbour share of submodels.neighbour_share and the co-participant share of
   submodels.co_participant_share);
 - ``reinforce_and_decay``: the weekly tie update (submodels.update_ties) in one pass,
-  which also yields the two sums above for the new strengths;
-- ``largest_recent_components``: the largest connected group of recent participants,
-  overall and per community (metrics.active_component_share, district.community_metrics);
+  which also yields the two sums above for the new strengths; ``update_row_sums``
+  takes both afresh for the rows that gained ties;
+- ``update_wellbeing``: satisfaction, trust and efficacy (submodels.update_wellbeing);
+- ``upper_ties`` and ``largest_recent_components``: the edge list, and the largest
+  connected group of recent participants, overall and per community (a union-find;
+  metrics.active_component_share, district.community_metrics);
 - ``ties_across_blocks``: per resident, its ties to other blocks (bridging_tie_share);
 - ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
   bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
@@ -44,6 +47,9 @@ __all__ = [
     "row_sums",
     "segment_sums",
     "ties_across_blocks",
+    "update_row_sums",
+    "update_wellbeing",
+    "upper_ties",
 ]
 
 _jit = numba.njit(cache=True, nogil=True)
@@ -153,6 +159,34 @@ def member_sums(
 
 
 @_jit
+def update_row_sums(  # noqa: PLR0917 (numba compiles positional parameters only)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    rows: np.ndarray,
+    strength: np.ndarray,
+    sums: np.ndarray,
+    members: np.ndarray,
+) -> None:
+    """``row_sums`` and ``member_sums`` taken afresh for the given rows only, in place.
+
+    After new ties are slotted into some rows (TieEditor.add_resident_ties), only those
+    rows' sums change; each is recomputed from its row exactly as the full kernels do.
+    An empty ``sums`` (size 0) skips the member sums.
+    """
+    member = members.view(np.uint8)
+    for q in range(rows.size):
+        i = rows[q]
+        start, stop = indptr[i], indptr[i + 1]
+        strength[i] = _segment_total(data, start, stop)
+        if sums.size:
+            total = 0.0
+            for k in range(start, stop):
+                total += data[k] * np.float64(member[indices[k]])
+            sums[i] = total
+
+
+@_jit
 def reinforce_and_decay(  # noqa: PLR0917 (numba compiles positional parameters only)
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -210,6 +244,59 @@ def reinforce_and_decay(  # noqa: PLR0917 (numba compiles positional parameters 
 
 
 @_jit
+def update_wellbeing(  # noqa: PLR0917 (numba compiles positional parameters only)
+    residents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    block: np.ndarray,
+    taking_part: np.ndarray,
+    per_block: tuple[np.ndarray, np.ndarray, np.ndarray],
+    neighbours: tuple[np.ndarray, np.ndarray],
+    rates: tuple[float, float, float, float, float],
+) -> None:
+    """Satisfaction, trust and efficacy of every resident, in place, in one pass.
+
+    Rule (submodels.update_wellbeing, docs/ODD.md 7.10), for resident i in block b:
+    s <- 1 - (1 - s) G_b; s <- s L_b; s <- s + adaptation (s_0 - s);
+    t <- t + trust_rate (s - t) + social_trust_gain (a_i m_i / w_i) (1 - t);
+    e <- e + efficacy_gain a_i [g_b > 0] (1 - e); e <- e + efficacy_decay (e_0 - e);
+    t and e clipped to [0, 1]. Each expression is evaluated in the order numpy evaluates
+    the vectorised one, so the numbers are the same.
+
+    Args:
+        residents: (s, t, e, s_0, e_0): satisfaction, trust, efficacy (updated) and the
+            baselines of satisfaction and efficacy.
+        block: each resident's block.
+        taking_part: who takes part this week (a_i).
+        per_block: (G, L, gained): (1 - gain)^g_b, (1 - loss)^o_b and g_b > 0, per block.
+        neighbours: (m, w): per resident the summed strength of its ties to residents
+            taking part, and of all its ties (the co-participant share is m / w, 0
+            without ties).
+        rates: (adaptation, trust_rate, social_trust_gain, efficacy_gain,
+            efficacy_decay).
+    """
+    satisfaction, trust, efficacy, satisfaction_0, efficacy_0 = residents
+    gain_factor, loss_factor, gained = per_block
+    sums, strength = neighbours
+    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay = rates
+    part = taking_part.view(np.uint8)
+    gained_flag = gained.view(np.uint8)
+    for i in range(satisfaction.size):
+        b = block[i]
+        s = 1.0 - (1.0 - satisfaction[i]) * gain_factor[b]
+        s = s * loss_factor[b]
+        s = s + adaptation * (satisfaction_0[i] - s)
+        satisfaction[i] = s
+        share = sums[i] / strength[i] if strength[i] > 0 else 0.0
+        together = share if part[i] else 0.0
+        t = trust[i]
+        t = t + (trust_rate * (s - t) + social_gain * together * (1.0 - t))
+        trust[i] = min(max(t, 0.0), 1.0)
+        e = efficacy[i]
+        e = e + efficacy_gain * np.float64(part[i] & gained_flag[b]) * (1.0 - e)
+        e = e + efficacy_decay * (efficacy_0[i] - e)
+        efficacy[i] = min(max(e, 0.0), 1.0)
+
+
+@_jit
 def _root(parent: np.ndarray, i: int) -> int:
     """Root of i in a union-find forest, halving the path on the way."""
     while parent[i] != i:
@@ -219,60 +306,87 @@ def _root(parent: np.ndarray, i: int) -> int:
 
 
 @_jit
+def upper_ties(indptr: np.ndarray, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every tie once, as the pair (i, j) with i < j of its upper entry, in storage order.
+
+    The edge list of the symmetric tie matrix, for rules that visit each tie once
+    (``largest_recent_components``).
+    """
+    rows = indptr.size - 1
+    count = 0
+    for i in range(rows):
+        for k in range(indptr[i], indptr[i + 1]):
+            count += indices[k] > i
+    first = np.empty(count, np.int32)
+    second = np.empty(count, np.int32)
+    at = 0
+    for i in range(rows):
+        for k in range(indptr[i], indptr[i + 1]):
+            if indices[k] > i:
+                first[at] = i
+                second[at] = indices[k]
+                at += 1
+    return first, second
+
+
+@_jit
 def largest_recent_components(
-    indptr: np.ndarray, indices: np.ndarray, recent: np.ndarray, bounds: np.ndarray
+    first: np.ndarray, second: np.ndarray, recent: np.ndarray, bounds: np.ndarray
 ) -> tuple[int, np.ndarray]:
     """Largest connected group of recent participants, overall and per community.
 
     Rule (metrics.active_component_share, docs/ODD.md 7.12; Moody & White 2003): the
     graph has the recent participants as nodes and the ties whose two ends are both
     recent as edges; its connected components are found with a union-find (union by
-    size, path halving), the same partition as scipy's ``connected_components``.
+    size, path halving), the same partition as scipy's ``connected_components``, whatever
+    the order of the ties.
 
     Args:
-        indptr: the row pointers of the symmetric tie matrix (CSR).
-        indices: its column indices.
+        first: one end of every tie (each tie once, ``upper_ties``).
+        second: the other end.
         recent: boolean mask of recent participants.
         bounds: residents are stored in community order, community c being
             bounds[c]:bounds[c + 1].
 
     Returns:
-        (largest, by_community): the size of the largest component (0 when nobody is
-        recent), and per community the most recent participants of that community that
-        share one component.
+        (largest, by_community): the size of the largest component (a resident who is
+        not recent counts as a component of one), and per community the most recent
+        participants of that community that share one component.
     """
+    flag = recent.view(np.uint8)
     n = recent.size
-    parent = np.arange(n)
-    size = np.ones(n, np.int64)
-    for i in range(n):
-        if not recent[i]:
-            continue
-        for k in range(indptr[i], indptr[i + 1]):
-            j = indices[k]
-            if j > i and recent[j]:
-                a, b = _root(parent, i), _root(parent, j)
-                if a != b:
-                    if size[a] < size[b]:
-                        a, b = b, a
-                    parent[b] = a
-                    size[a] += size[b]
+    parent = np.arange(n).astype(np.int32)
+    size = np.ones(n, np.int32)
+    # The ties among recent participants, listed without a branch per tie.
+    active = np.empty(first.size, np.int32)
+    count = 0
+    for e in range(first.size):
+        active[count] = e
+        count += flag[first[e]] & flag[second[e]]
+    for q in range(count):
+        e = active[q]
+        a, b = _root(parent, first[e]), _root(parent, second[e])
+        if a != b:
+            if size[a] < size[b]:
+                a, b = b, a
+            parent[b] = a
+            size[a] += size[b]
     largest = 0
     for i in range(n):
-        if recent[i] and parent[i] == i:
-            largest = max(largest, size[i])
+        r = _root(parent, i)
+        parent[i] = r  # every resident now points at its root
+        largest = max(largest, size[r])
     communities = bounds.size - 1
     by_community = np.zeros(communities, np.int64)
-    count = np.zeros(n, np.int64)  # recent members of this community per component root
+    members = np.zeros(n, np.int32)  # recent members of this community per root
     for c in range(communities):
         best = 0
         for i in range(bounds[c], bounds[c + 1]):
-            if recent[i]:
-                r = _root(parent, i)
-                count[r] += 1
-                best = max(best, count[r])
+            held = members[parent[i]] + flag[i]
+            members[parent[i]] = held
+            best = max(best, held)
         for i in range(bounds[c], bounds[c + 1]):
-            if recent[i]:
-                count[_root(parent, i)] = 0
+            members[parent[i]] = 0
         by_community[c] = best
     return largest, by_community
 
@@ -348,14 +462,15 @@ def insert_entries(old: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarr
     source = 0
     target = 0
     for k in range(at.size):
-        stop = at[k]
-        span = stop - source
-        out[target : target + span] = old[source:stop]
-        target += span
-        source = stop
+        for q in range(source, at[k]):  # element by element: spans are short
+            out[target] = old[q]
+            target += 1
+        source = at[k]
         out[target] = new[k]
         target += 1
-    out[target:] = old[source:]
+    for q in range(source, old.size):
+        out[target] = old[q]
+        target += 1
     return out
 
 

@@ -187,11 +187,9 @@ def recent_components(model: GovernanceModel) -> tuple[int, np.ndarray]:
     if not recent.any():
         state.recent_components = (0, np.zeros(communities, np.int64))
         return state.recent_components
-    ties = model.population.resident_ties
+    first, second = model.ties.upper_ties
     bounds = np.searchsorted(residents.community, np.arange(communities + 1))
-    state.recent_components = kernels.largest_recent_components(
-        ties.indptr, ties.indices, recent, bounds
-    )
+    state.recent_components = kernels.largest_recent_components(first, second, recent, bounds)
     return state.recent_components
 
 
@@ -273,26 +271,21 @@ def _resources(model: GovernanceModel) -> dict[str, float]:
     return out
 
 
-def _ties(model: GovernanceModel, cache: dict[str, Any]) -> dict[str, float]:
+def _ties(model: GovernanceModel) -> dict[str, float]:
     """Mean tie strength, and the share of ties across blocks."""
     ties = model.population.resident_ties
     if ties.nnz == 0:
         return {"tie_weight_mean": 0.0, "bridging_tie_share": 0.0}
-    across = ties_across_blocks(model, cache)
+    across = ties_across_blocks(model)
     return {
         "tie_weight_mean": float(ties.data.mean()),
         "bridging_tie_share": float(across.sum() / ties.nnz),
     }
 
 
-def ties_across_blocks(model: GovernanceModel, cache: dict[str, Any]) -> np.ndarray:
-    """Per resident, its ties to residents of other blocks (kept until ties change)."""
-    if cache.get("ties_version") != model.ties.version:
-        ties = model.population.resident_ties
-        block = model.population.residents.block
-        cache["ties_across_blocks"] = kernels.ties_across_blocks(ties.indptr, ties.indices, block)
-        cache["ties_version"] = model.ties.version
-    return cache["ties_across_blocks"]
+def ties_across_blocks(model: GovernanceModel) -> np.ndarray:
+    """Per resident, its ties to residents of other blocks (kept by ``model.ties``)."""
+    return model.ties.ties_across_blocks
 
 
 def _unchanged(cache: dict[str, Any], key: str, values: np.ndarray) -> bool:
@@ -332,7 +325,7 @@ def compute_metrics(model: GovernanceModel, cache: dict[str, Any] | None = None)
     values["satisfaction_mean"] = float(residents.satisfaction.mean())
     values["trust_mean"] = float(residents.trust.mean())
     values["efficacy_mean"] = float(residents.efficacy.mean())
-    values.update(_ties(model, cache))
+    values.update(_ties(model))
     values["active_component_share"] = _active_component_share(model)
     values["ei_index"] = _ei_index(model)
     values.update(_opinions_and_points(model, cache))

@@ -345,8 +345,66 @@ class TieEditor:
     def _structure_changed(self) -> None:
         """Who is tied to whom changed: forget everything derived from the tie arrays."""
         self._rows: np.ndarray | None = None
+        self._upper: tuple[np.ndarray, np.ndarray] | None = None
+        self._across: np.ndarray | None = None
         self.version += 1
         self.refresh_strength()
+
+    def _ties_inserted(self, i: np.ndarray, j: np.ndarray) -> None:
+        """New ties (i[k], j[k]), i < j, were slotted in: update what is derived from ties.
+
+        Only the rows of i and j changed, so their strengths and member sums are taken
+        afresh (``kernels.update_row_sums``, the same numbers as summing every row
+        again), their counts of ties across blocks grow by the new ones, and the ties are
+        appended to the edge list (its order does not matter).
+        """
+        self._rows = None
+        self.version += 1
+        if self._across is not None:
+            block = self.model.population.residents.block
+            across = self._across.copy()
+            bridging = block[i] != block[j]
+            np.add.at(across, i[bridging], 1)
+            np.add.at(across, j[bridging], 1)
+            self._across = across
+        if self._upper is not None:
+            first, second = self._upper
+            self._upper = (
+                np.concatenate([first, i.astype(first.dtype)]),
+                np.concatenate([second, j.astype(second.dtype)]),
+            )
+        if self._strength is None:
+            self._member_sums = None
+            return
+        ties = self.model.population.resident_ties
+        touched = np.concatenate([i, j])  # a row listed twice is summed twice, alike
+        strength = self._strength.copy()  # callers may hold the old array
+        if self._member_sums is not None:
+            members, sums = self._member_sums[0], self._member_sums[1].copy()
+        else:
+            members, sums = np.zeros(0, bool), np.zeros(0)
+        kernels.update_row_sums(
+            ties.indptr, ties.indices, ties.data, touched, strength, sums, members
+        )
+        self._strength = strength
+        self._member_sums = (members, sums) if sums.size else None
+
+    @property
+    def ties_across_blocks(self) -> np.ndarray:
+        """Per resident, its ties to residents of other blocks (``kernels.ties_across_blocks``)."""
+        if self._across is None:
+            ties = self.model.population.resident_ties
+            block = self.model.population.residents.block
+            self._across = kernels.ties_across_blocks(ties.indptr, ties.indices, block)
+        return self._across
+
+    @property
+    def upper_ties(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every resident tie once, as arrays (i, j) with i < j (``kernels.upper_ties``)."""
+        if self._upper is None:
+            ties = self.model.population.resident_ties
+            self._upper = kernels.upper_ties(ties.indptr, ties.indices)
+        return self._upper
 
     def refresh_strength(self) -> None:
         """Mark the strengths stale: tie strengths changed (they are recomputed when read)."""
@@ -450,7 +508,7 @@ class TieEditor:
         matrix.has_canonical_format = True
         self.model.population.resident_ties = matrix
         self._connect(i, j)
-        self._structure_changed()
+        self._ties_inserted(i, j)
         return int(i.size)
 
     def _add_resident_ties_by_rebuilding(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:

@@ -277,21 +277,33 @@ def update_wellbeing(model: GovernanceModel) -> None:
     spec = model.settings.dynamics
     residents = model.population.residents
     gains, losses = _block_events(model, model.step_state.ledger)
-    block = residents.block
-    # Powers per block, then per resident: the same numbers, one power per block.
-    s = residents.satisfaction
-    s[:] = 1.0 - (1.0 - s) * ((1.0 - spec.satisfaction_gain) ** gains)[block]
-    s *= ((1.0 - spec.satisfaction_loss) ** losses)[block]
-    s += spec.satisfaction_adaptation * (residents.satisfaction_baseline - s)
     taking_part = residents.participating
-    together = co_participant_share(model, taking_part)
-    t = residents.trust
-    t += spec.trust_rate * (s - t) + spec.social_trust_gain * together * (1.0 - t)
-    e = residents.efficacy
-    e += spec.efficacy_gain * (taking_part & (gains > 0)[block]) * (1.0 - e)
-    e += spec.efficacy_decay * (residents.efficacy_baseline - e)
-    np.clip(t, 0.0, 1.0, out=t)
-    np.clip(e, 0.0, 1.0, out=e)
+    # Powers per block (numpy's), then one pass over residents (kernels.update_wellbeing,
+    # which evaluates each rule in the order the vectorised expressions did).
+    kernels.update_wellbeing(
+        (
+            residents.satisfaction,
+            residents.trust,
+            residents.efficacy,
+            residents.satisfaction_baseline,
+            residents.efficacy_baseline,
+        ),
+        residents.block,
+        taking_part,
+        (
+            (1.0 - spec.satisfaction_gain) ** gains,
+            (1.0 - spec.satisfaction_loss) ** losses,
+            gains > 0,
+        ),
+        (model.ties.member_sums(taking_part), model.ties.strength),
+        (
+            spec.satisfaction_adaptation,
+            spec.trust_rate,
+            spec.social_trust_gain,
+            spec.efficacy_gain,
+            spec.efficacy_decay,
+        ),
+    )
 
 
 def update_membership(model: GovernanceModel) -> None:

@@ -481,11 +481,22 @@ def numpy_reinforce_and_decay(indptr, indices, data, taking_part, reinforcement,
     return numpy_row_sums(indptr, data), sums, weakest
 
 
-def scipy_components(indptr, indices, recent, bounds):
+def numpy_upper_ties(indptr, indices):
+    rows = np.repeat(np.arange(indptr.size - 1), np.diff(indptr))
+    upper = rows < indices
+    return rows[upper].astype(np.int32), indices[upper].astype(np.int32)
+
+
+def numpy_update_row_sums(indptr, indices, data, rows, strength, sums, members):
+    strength[rows] = numpy_row_sums(indptr, data)[rows]
+    if sums.size:
+        sums[rows] = numpy_member_sums(indptr, indices, data, members)[rows]
+
+
+def scipy_components(first, second, recent, bounds):
     n = recent.size
-    rows = np.repeat(np.arange(n), np.diff(indptr))
-    both = recent[rows] & recent[indices]
-    active = sp.csr_matrix((np.ones(int(both.sum())), (rows[both], indices[both])), shape=(n, n))
+    both = recent[first] & recent[second]
+    active = sp.csr_matrix((np.ones(int(both.sum())), (first[both], second[both])), shape=(n, n))
     _, labels = sp.csgraph.connected_components(active, directed=False)
     communities = bounds.size - 1
     community = np.repeat(np.arange(communities), np.diff(bounds))
@@ -493,7 +504,7 @@ def scipy_components(indptr, indices, recent, bounds):
     keys = labels[recent].astype(np.int64) * communities + community[recent]
     unique, counts = np.unique(keys, return_counts=True)
     np.maximum.at(by_community, unique % communities, counts)
-    return int(np.bincount(labels[recent]).max()), by_community
+    return int(np.bincount(labels).max()), by_community
 
 
 def numpy_across(indptr, indices, block):
@@ -525,10 +536,30 @@ def numpy_consensus(opinions, band, majority):
     return consensus_reached(opinions, band, majority)
 
 
+def numpy_update_wellbeing(residents, block, taking_part, per_block, neighbours, rates):
+    s, t, e, s0, e0 = residents
+    gain_factor, loss_factor, gained = per_block
+    sums, strength = neighbours
+    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay = rates
+    s[:] = 1.0 - (1.0 - s) * gain_factor[block]
+    s *= loss_factor[block]
+    s += adaptation * (s0 - s)
+    share = np.divide(sums, strength, out=np.zeros_like(sums), where=strength > 0)
+    together = taking_part * share
+    t += trust_rate * (s - t) + social_gain * together * (1.0 - t)
+    e += efficacy_gain * (taking_part & gained[block]) * (1.0 - e)
+    e += efficacy_decay * (e0 - e)
+    np.clip(t, 0.0, 1.0, out=t)
+    np.clip(e, 0.0, 1.0, out=e)
+
+
 NUMPY_KERNELS = {
+    "update_wellbeing": numpy_update_wellbeing,
     "row_sums": numpy_row_sums,
     "member_sums": numpy_member_sums,
     "reinforce_and_decay": numpy_reinforce_and_decay,
+    "upper_ties": numpy_upper_ties,
+    "update_row_sums": numpy_update_row_sums,
     "largest_recent_components": scipy_components,
     "ties_across_blocks": numpy_across,
     "exchange_rounds": numpy_exchange_rounds,

@@ -111,8 +111,10 @@ def test_largest_recent_components_match_networkx_overall_and_per_community():
         ties = random_ties(rng, n, degree)
         recent = rng.random(n) < share
         bounds = np.array([0, n // 3, n // 3, n], dtype=np.int64)  # one community empty
+        first, second = kernels.upper_ties(ties.indptr, ties.indices)
+        shuffled = rng.permutation(first.size)  # the order of the ties does not matter
         largest, by_community = kernels.largest_recent_components(
-            ties.indptr, ties.indices, recent, bounds
+            first[shuffled], second[shuffled], recent, bounds
         )
         graph = nx.Graph()
         graph.add_nodes_from(np.flatnonzero(recent).tolist())
@@ -120,11 +122,35 @@ def test_largest_recent_components_match_networkx_overall_and_per_community():
             (i, j) for i, row in enumerate(rows_of(ties)) for j, _ in row if recent[i] and recent[j]
         )
         components = list(nx.connected_components(graph))
-        assert largest == max((len(c) for c in components), default=0)
+        assert largest == max((len(c) for c in components), default=1)  # or one alone
         for c in range(3):
             members = set(range(bounds[c], bounds[c + 1]))
             best = max((len(component & members) for component in components), default=0)
             assert by_community[c] == best
+
+
+def test_upper_ties_list_every_tie_once_in_storage_order(ties):
+    expected = [(i, j) for i, row in enumerate(rows_of(ties)) for j, _ in row if i < j]
+    first, second = kernels.upper_ties(ties.indptr, ties.indices)
+    assert list(zip(first.tolist(), second.tolist(), strict=True)) == expected
+
+
+def test_update_row_sums_recomputes_the_given_rows_as_the_full_kernels_do(ties):
+    rng = np.random.default_rng(11)
+    members = rng.random(ties.shape[0]) < 0.5
+    rows = np.unique(rng.integers(0, ties.shape[0], 20))
+    strength, sums = np.full(ties.shape[0], -1.0), np.full(ties.shape[0], -1.0)
+    kernels.update_row_sums(ties.indptr, ties.indices, ties.data, rows, strength, sums, members)
+    untouched = np.setdiff1d(np.arange(ties.shape[0]), rows)
+    assert (strength[untouched] == -1).all() and (sums[untouched] == -1).all()
+    full = kernels.row_sums(ties.indptr, ties.data)
+    assert np.array_equal(strength[rows], full[rows])
+    members_sums = kernels.member_sums(ties.indptr, ties.indices, ties.data, members)
+    assert np.array_equal(sums[rows], members_sums[rows])
+    kernels.update_row_sums(  # without member sums
+        ties.indptr, ties.indices, ties.data, rows, strength, np.zeros(0), members
+    )
+    assert np.array_equal(strength[rows], full[rows])
 
 
 def test_ties_across_blocks_count_each_residents_ties_to_other_blocks(ties):
@@ -210,3 +236,36 @@ def test_segment_sums_add_each_segment_as_reduceat():
     filled = np.diff(bounds) > 0
     assert np.array_equal(got[filled], np.add.reduceat(values, bounds[:-1][filled]))
     assert (got[~filled] == 0).all()
+
+
+def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
+    rng = np.random.default_rng(12)
+    n, blocks = 400, 9
+    s, t, e = rng.random(n), rng.random(n), rng.random(n)
+    s0, e0 = rng.random(n), rng.random(n)
+    block = rng.integers(0, blocks, n)
+    taking_part = rng.random(n) < 0.4
+    gains, losses = rng.integers(0, 3, blocks) * 0.5, rng.integers(0, 2, blocks) * 1.0
+    sums, strength = rng.random(n), rng.random(n) + 0.5
+    sums[:5], strength[:5] = 0.0, 0.0  # residents without ties
+    adaptation, trust_rate, social, eff_gain, eff_decay = 0.05, 0.1, 0.3, 0.2, 0.02
+    expected = []
+    for i in range(n):
+        b = block[i]
+        si = 1.0 - (1.0 - s[i]) * (1.0 - 0.1) ** gains[b]
+        si *= (1.0 - 0.05) ** losses[b]
+        si += adaptation * (s0[i] - si)
+        share = sums[i] / strength[i] if taking_part[i] and strength[i] > 0 else 0.0
+        ti = t[i] + trust_rate * (si - t[i]) + social * share * (1.0 - t[i])
+        ei = e[i] + eff_gain * (taking_part[i] and gains[b] > 0) * (1.0 - e[i])
+        ei += eff_decay * (e0[i] - ei)
+        expected.append((si, min(max(ti, 0.0), 1.0), min(max(ei, 0.0), 1.0)))
+    kernels.update_wellbeing(
+        (s, t, e, s0, e0),
+        block,
+        taking_part,
+        ((1.0 - 0.1) ** gains, (1.0 - 0.05) ** losses, gains > 0),
+        (sums, strength),
+        (adaptation, trust_rate, social, eff_gain, eff_decay),
+    )
+    np.testing.assert_allclose(np.column_stack([s, t, e]), expected, rtol=1e-12, atol=1e-15)

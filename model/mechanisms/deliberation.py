@@ -211,7 +211,9 @@ class Deliberation(Mechanism):
         # permutations of all rounds are drawn in one call, the same draws in the same
         # order as one ``rng.permutation`` per round (tests/test_kernels.py).
         opinions = residents.opinion[present]
-        seats = model.rng.permuted(np.tile(np.arange(present.size), (p.rounds, 1)), axis=1)
+        seats = np.empty((p.rounds, present.size), np.int64)
+        seats[:] = np.arange(present.size)
+        model.rng.permuted(seats, axis=1, out=seats)
         kernels.exchange_rounds(opinions, seats, p.confidence, p.convergence)
         residents.opinion[present] = opinions
         if agenda.size == 0 or not kernels.consensus_reached(
