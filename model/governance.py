@@ -24,7 +24,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import issues, submodels
+from model import issues, kernels, submodels
 from model.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident
 from model.decision import build_rule
 from model.district import community_metrics
@@ -344,7 +344,7 @@ class GovernanceModel(mesa.Model):
         taking_part = self.rule.decide(self)
         for mechanism in hooks:
             taking_part = mechanism.decide(self, taking_part)
-        self._take_part(taking_part & residents.member)
+        self._take_part(taking_part)
         submodels.contribute(self)  # 5
         for mechanism in hooks:
             mechanism.contribute(self)
@@ -382,11 +382,17 @@ class GovernanceModel(mesa.Model):
             return pd.DataFrame(columns=["step", "community", *METRICS])
         return pd.concat(frames, ignore_index=True)
 
-    def _take_part(self, taking_part: np.ndarray) -> None:
+    def _take_part(self, decided: np.ndarray) -> None:
+        """Only members take part; record who does (``kernels.take_part``)."""
         residents = self.population.residents
-        residents.participating[:] = taking_part
-        residents.last_participation[taking_part] = self.week
-        residents.participations += taking_part
+        kernels.take_part(
+            decided,
+            residents.member,
+            residents.participating,
+            residents.last_participation,
+            residents.participations,
+            self.week,
+        )
 
     def run(self, steps: int | None = None) -> GovernanceModel:
         """Run ``steps`` weeks (default ``settings.steps``) with Mesa's ``run_for``."""

@@ -11,13 +11,15 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
   which also yields the two sums above for the new strengths; ``update_row_sums``
   takes both afresh for the rows that gained ties;
 - ``update_wellbeing``: satisfaction, trust and efficacy (submodels.update_wellbeing);
+- ``log_miss`` and ``take_part``: the mobilisation sums (submodels.mobilise) and the
+  record of who takes part (GovernanceModel._take_part);
 - ``upper_ties`` and ``largest_recent_components``: the edge list, and the largest
   connected group of recent participants, overall and per community (a union-find;
   metrics.active_component_share, district.community_metrics);
 - ``ties_across_blocks``: per resident, its ties to other blocks (bridging_tie_share);
 - ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
   bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
-- ``insert_entries``: new entries slotted into sorted arrays (TieEditor.add_resident_ties);
+- ``add_ties``: new ties slotted into the tie matrix (TieEditor.add_resident_ties);
 - ``segment_sums``: sums of consecutive segments of an array (per-community metrics).
 
 The model's numpy code was written first and is still the reference: tests/test_kernels.py
@@ -38,14 +40,16 @@ import numba
 import numpy as np
 
 __all__ = [
+    "add_ties",
     "consensus_reached",
     "exchange_rounds",
-    "insert_entries",
     "largest_recent_components",
+    "log_miss",
     "member_sums",
     "reinforce_and_decay",
     "row_sums",
     "segment_sums",
+    "take_part",
     "ties_across_blocks",
     "update_row_sums",
     "update_wellbeing",
@@ -297,6 +301,76 @@ def update_wellbeing(  # noqa: PLR0917 (numba compiles positional parameters onl
 
 
 @_jit
+def _to_residents(
+    n: int, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, per_source: np.ndarray
+) -> np.ndarray:
+    """sum_s T_si x_s per resident i, added in the storage order of the (sources x n) CSR T."""
+    out = np.zeros(n)
+    for source in range(indptr.size - 1):
+        for k in range(indptr[source], indptr[source + 1]):
+            out[indices[k]] += data[k] * per_source[source]
+    return out
+
+
+@_jit
+def log_miss(
+    community: np.ndarray,
+    outreach: np.ndarray,
+    core: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    unit: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """Per resident, the log of the chance that no source reaches it this week.
+
+    Rule (submodels.mobilise, docs/ODD.md 7.3): log prod_s (1 - p_s) = sum_s log(1 - p_s)
+    over the sources s tied to the resident, plus its community's outreach term. The
+    per-source logs come in (numpy's ``log1p``); each tied source's term is added in the
+    tie matrix's storage order, from 0, and the three sums added as
+    ``outreach[c_i] + core_i + unit_i``: the numbers of ``outreach[community] +
+    to_residents(core_ties, ...) + to_residents(unit_ties, ...)``.
+
+    Args:
+        community: each resident's community.
+        outreach: per community, log(1 - outreach probability).
+        core: (indptr, indices, data, log_miss) of the core-resident ties and, per core,
+            log(1 - reach).
+        unit: the same for the unit-resident ties (an empty indptr: no units).
+    """
+    n = community.size
+    core_sum = _to_residents(n, core[0], core[1], core[2], core[3])
+    unit_sum = _to_residents(n, unit[0], unit[1], unit[2], unit[3])
+    result = np.empty(n)
+    for i in range(n):
+        result[i] = outreach[community[i]] + core_sum[i] + unit_sum[i]
+    return result
+
+
+@_jit
+def take_part(  # noqa: PLR0917 (numba compiles positional parameters only)
+    decided: np.ndarray,
+    member: np.ndarray,
+    participating: np.ndarray,
+    last_participation: np.ndarray,
+    participations: np.ndarray,
+    week: int,
+) -> None:
+    """Record this week's participation, in place: a_i = decided_i and member_i.
+
+    Rule (schedule step 4, docs/ODD.md 7.4; GovernanceModel._take_part): only members
+    take part; a resident taking part has ``last_participation`` = this week and one
+    more week in ``participations``.
+    """
+    chose = decided.view(np.uint8)
+    joined = member.view(np.uint8)
+    taking = participating.view(np.uint8)
+    for i in range(taking.size):
+        a = chose[i] & joined[i]
+        taking[i] = a
+        if a:
+            last_participation[i] = week
+        participations[i] += a
+
+
+@_jit
 def _root(parent: np.ndarray, i: int) -> int:
     """Root of i in a union-find forest, halving the path on the way."""
     while parent[i] != i:
@@ -452,26 +526,87 @@ def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> boo
 
 
 @_jit
-def insert_entries(old: np.ndarray, at: np.ndarray, new: np.ndarray) -> np.ndarray:
-    """``old`` with new[k] slotted in before old[at[k]] (``at`` ascending; at[k] may be len).
+def add_ties(  # noqa: PLR0917 (numba compiles positional parameters only)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    first: np.ndarray,
+    second: np.ndarray,
+    weight: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A canonical symmetric CSR matrix with new ties of strength ``weight`` slotted in.
 
-    Equal to ``np.insert(old, at, new)``: the new entries of a CSR matrix put in place
-    (TieEditor.add_resident_ties), one copy of the arrays instead of masks and gathers.
+    Rule (TieEditor.add_resident_ties; interconnection's new ties, docs/ODD.md 7.5): each
+    pair (first[k], second[k]) not tied yet becomes a tie, stored as (i, j) and (j, i);
+    pairs already tied keep their strength. The result is the matrix scipy builds as
+    ``ties + new`` (sorted rows, no duplicates), written in one pass.
+
+    Args:
+        indptr: row pointers of the canonical (sorted, duplicate-free) tie matrix.
+        indices: its column indices.
+        data: its strengths.
+        first: one end of each pair, first < second, pairs distinct and sorted by
+            (first, second).
+        second: the other end.
+        weight: the strength of a new tie.
+
+    Returns:
+        (indptr, indices, data, added): the new arrays, and a 0/1 flag per pair that is
+        1 where the pair was not tied before.
     """
-    out = np.empty(old.size + new.size, old.dtype)
-    source = 0
-    target = 0
-    for k in range(at.size):
-        for q in range(source, at[k]):  # element by element: spans are short
-            out[target] = old[q]
-            target += 1
-        source = at[k]
-        out[target] = new[k]
-        target += 1
-    for q in range(source, old.size):
-        out[target] = old[q]
-        target += 1
-    return out
+    rows = indptr.size - 1
+    added = np.zeros(first.size, np.uint8)
+    lower = np.zeros(rows, np.int64)  # new entries (r, i) with i < r, per row r
+    upper = np.zeros(rows, np.int64)  # new entries (r, j) with j > r
+    for k in range(first.size):
+        i, j = first[k], second[k]
+        lo, hi = indptr[i], indptr[i + 1]
+        while lo < hi:  # binary search of j in row i (sorted)
+            mid = (lo + hi) // 2
+            if indices[mid] < j:
+                lo = mid + 1
+            else:
+                hi = mid
+        if lo < indptr[i + 1] and indices[lo] == j:
+            continue
+        added[k] = 1
+        upper[i] += 1
+        lower[j] += 1
+    new_start = np.zeros(rows + 1, np.int64)
+    for r in range(rows):
+        new_start[r + 1] = new_start[r] + lower[r] + upper[r]
+    # New columns of each row, in order: those below the row (pairs scanned in order of
+    # their first end, so increasing), then those above (increasing second ends).
+    new_cols = np.empty(new_start[rows], indices.dtype)
+    low_fill = new_start[:-1].copy()
+    high_fill = new_start[:-1] + lower
+    for k in range(first.size):
+        if added[k]:
+            i, j = first[k], second[k]
+            new_cols[low_fill[j]] = i
+            low_fill[j] += 1
+            new_cols[high_fill[i]] = j
+            high_fill[i] += 1
+    out_indptr = np.empty(rows + 1, indptr.dtype)
+    out_indices = np.empty(indices.size + new_cols.size, indices.dtype)
+    out_data = np.empty(indices.size + new_cols.size, data.dtype)
+    out_indptr[0] = 0
+    at = 0
+    for r in range(rows):
+        k, stop = indptr[r], indptr[r + 1]
+        q, q_stop = new_start[r], new_start[r + 1]
+        while k < stop or q < q_stop:  # merge two sorted runs
+            if q == q_stop or (k < stop and indices[k] < new_cols[q]):
+                out_indices[at] = indices[k]
+                out_data[at] = data[k]
+                k += 1
+            else:
+                out_indices[at] = new_cols[q]
+                out_data[at] = weight
+                q += 1
+            at += 1
+        out_indptr[r + 1] = at
+    return out_indptr, out_indices, out_data, added
 
 
 @_jit

@@ -34,6 +34,7 @@ __all__ = [
     "mobilised_by_kind",
     "opinion_clusters",
     "recent_components",
+    "recent_participants",
     "scorecard",
     "ties_across_blocks",
 ]
@@ -165,6 +166,12 @@ def actor_diversity(applied_by_kind: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum() / np.log(applied_by_kind.size))
 
 
+def recent_participants(model: GovernanceModel) -> np.ndarray:
+    """Who took part within the last ``active_window`` weeks (a boolean mask)."""
+    window = model.settings.dynamics.active_window
+    return (model.week - model.population.residents.last_participation) < window
+
+
 def recent_components(model: GovernanceModel) -> tuple[int, np.ndarray]:
     """The largest connected group of recent participants, overall and per community.
 
@@ -181,8 +188,7 @@ def recent_components(model: GovernanceModel) -> tuple[int, np.ndarray]:
     if state.recent_components is not None:
         return state.recent_components
     residents = model.population.residents
-    window = model.settings.dynamics.active_window
-    recent = (model.week - residents.last_participation) < window
+    recent = recent_participants(model)
     communities = model.population.n_communities
     if not recent.any():
         state.recent_components = (0, np.zeros(communities, np.int64))

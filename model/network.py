@@ -295,27 +295,6 @@ def _unique_pairs(a: np.ndarray, b: np.ndarray, n: int) -> tuple[np.ndarray, np.
     return key // n, key % n
 
 
-def _find_entries(matrix: sp.csr_matrix, row: np.ndarray, col: np.ndarray) -> tuple:
-    """Where entries (row[k], col[k]) are, or would go, in a canonical CSR matrix.
-
-    Returns:
-        (position, stored): the index into ``data``/``indices`` of each entry if stored,
-        else of the first stored entry after it (where it would be inserted); and
-        whether it is stored. Only the rows involved are read.
-    """
-    n = matrix.shape[1]
-    indptr = matrix.indptr.astype(np.int64)
-    involved = np.unique(row)
-    starts, counts = indptr[involved], indptr[involved + 1] - indptr[involved]
-    positions = np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(counts.sum())
-    keys = np.repeat(involved, counts) * n + matrix.indices[positions]  # sorted
-    key = row * n + col
-    found = np.searchsorted(keys, key)
-    position = np.minimum(np.append(positions, matrix.nnz)[found], indptr[row + 1])
-    stored = keys[np.minimum(found, keys.size - 1)] == key if keys.size else key < 0
-    return position, stored
-
-
 class TieEditor:
     """Applies batches of tie changes to the matrices, the networkx graph and Mesa's Network.
 
@@ -355,8 +334,8 @@ class TieEditor:
 
         Only the rows of i and j changed, so their strengths and member sums are taken
         afresh (``kernels.update_row_sums``, the same numbers as summing every row
-        again), their counts of ties across blocks grow by the new ones, and the ties are
-        appended to the edge list (its order does not matter).
+        again), their counts of ties across blocks grow by the new ones, and the new ties
+        are appended to the edge list (``upper_ties``; its order does not matter).
         """
         self._rows = None
         self.version += 1
@@ -475,8 +454,8 @@ class TieEditor:
     def add_resident_ties(self, i: np.ndarray, j: np.ndarray, weight: float) -> int:
         """Tie residents i[k] and j[k] (new ties only); returns the number of new ties.
 
-        The new entries are inserted into the sorted CSR arrays (``kernels.insert_entries``):
-        the same matrix as ``ties + new`` in scipy, without rebuilding it.
+        The new entries are slotted into the sorted CSR arrays (``kernels.add_ties``): the
+        same matrix as ``ties + new`` in scipy, in one pass over the arrays.
         """
         ties = self.model.population.resident_ties
         keep = i != j
@@ -487,23 +466,14 @@ class TieEditor:
         wider = ties.nnz + 2 * i.size > np.iinfo(ties.indices.dtype).max
         if wider or not ties.has_canonical_format:  # let scipy rebuild the matrix
             return self._add_resident_ties_by_rebuilding(i, j, weight)
-        _, stored = _find_entries(ties, i, j)
-        i, j = i[~stored], j[~stored]
+        indptr, indices, data, added = kernels.add_ties(
+            ties.indptr, ties.indices, ties.data, i, j, weight
+        )
+        added = added.view(bool)
+        i, j = i[added], j[added]
         if i.size == 0:
             return 0
-        row, col = np.concatenate([i, j]), np.concatenate([j, i])
-        order = np.argsort(row * ties.shape[1] + col)
-        row, col = row[order], col[order]
-        at, _ = _find_entries(ties, row, col)
-        added = np.concatenate([[0], np.cumsum(np.bincount(row, minlength=ties.shape[0]))])
-        matrix = sp.csr_matrix(
-            (
-                kernels.insert_entries(ties.data, at, np.full(row.size, weight)),
-                kernels.insert_entries(ties.indices, at, col.astype(ties.indices.dtype)),
-                (ties.indptr + added).astype(ties.indptr.dtype),
-            ),
-            shape=ties.shape,
-        )
+        matrix = sp.csr_matrix((data, indices, indptr), shape=ties.shape)
         matrix.has_sorted_indices = True
         matrix.has_canonical_format = True
         self.model.population.resident_ties = matrix

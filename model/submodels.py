@@ -164,14 +164,13 @@ def mobilise(model: GovernanceModel) -> None:
     population = model.population
     state = model.step_state
     residents = population.residents
-    log_miss = np.log1p(-np.minimum(state.core_outreach, 1 - 1e-12))[residents.community]
-    log_miss += to_residents(
-        population.core_ties, np.log1p(-np.minimum(state.core_reach, 1 - 1e-12))
-    )
-    if population.n_units:
-        log_miss += to_residents(
-            population.unit_ties, np.log1p(-np.minimum(state.unit_reach, 1 - 1e-12))
-        )
+    core, unit = population.core_ties, population.unit_ties
+    log_miss = kernels.log_miss(
+        residents.community,
+        np.log1p(-np.minimum(state.core_outreach, 1 - 1e-12)),
+        (core.indptr, core.indices, core.data, np.log1p(-np.minimum(state.core_reach, 1 - 1e-12))),
+        (unit.indptr, unit.indices, unit.data, np.log1p(-np.minimum(state.unit_reach, 1 - 1e-12))),
+    )  # outreach[c_i] + sum over tied cores + sum over tied units, as to_residents sums
     reached = 1.0 - np.exp(log_miss)
     residents.mobilised[:] = model.rng.random(residents.mobilised.size) < reached
 

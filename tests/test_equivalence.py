@@ -553,7 +553,39 @@ def numpy_update_wellbeing(residents, block, taking_part, per_block, neighbours,
     np.clip(e, 0.0, 1.0, out=e)
 
 
+def numpy_log_miss(community, outreach, core, unit):
+    from model.submodels import to_residents  # noqa: PLC0415
+
+    n = community.size
+    log_miss = outreach[community]
+    for indptr, indices, data, per_source in (core, unit):
+        ties = sp.csr_matrix((data, indices, indptr), shape=(indptr.size - 1, n))
+        if ties.shape[0]:
+            log_miss += to_residents(ties, per_source)
+    return log_miss
+
+
+def numpy_take_part(decided, member, participating, last_participation, participations, week):
+    taking = decided & member
+    participating[:] = taking
+    last_participation[taking] = week
+    participations += taking
+
+
+def scipy_add_ties(indptr, indices, data, first, second, weight):
+    n = indptr.size - 1
+    ties = sp.csr_matrix((data, indices, indptr), shape=(n, n))
+    added = (np.asarray(ties[first, second]).ravel() == 0).astype(np.uint8)
+    a, b = first[added == 1], second[added == 1]
+    rows, cols = np.concatenate([a, b]), np.concatenate([b, a])
+    new = sp.csr_matrix((np.full(rows.size, weight), (rows, cols)), shape=(n, n))
+    total = (ties + new).tocsr()
+    return total.indptr, total.indices, total.data, added
+
+
 NUMPY_KERNELS = {
+    "log_miss": numpy_log_miss,
+    "take_part": numpy_take_part,
     "update_wellbeing": numpy_update_wellbeing,
     "row_sums": numpy_row_sums,
     "member_sums": numpy_member_sums,
@@ -564,7 +596,7 @@ NUMPY_KERNELS = {
     "ties_across_blocks": numpy_across,
     "exchange_rounds": numpy_exchange_rounds,
     "consensus_reached": numpy_consensus,
-    "insert_entries": np.insert,
+    "add_ties": scipy_add_ties,
     "segment_sums": numpy_segment_sums,
 }
 

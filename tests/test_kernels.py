@@ -209,21 +209,26 @@ def test_consensus_is_a_majority_within_the_band_of_the_median():
         assert consensus_reached(opinions, band, majority) == expected
 
 
-def test_insert_entries_slots_new_values_before_the_given_positions():
+def test_add_ties_gives_the_matrix_scipy_would_build(ties):
     rng = np.random.default_rng(9)
-    for dtype in (np.float64, np.int32, np.int64):
-        old = rng.integers(0, 100, 50).astype(dtype)
-        at = np.sort(rng.integers(0, 51, 20))
-        new = rng.integers(100, 200, 20).astype(dtype)
-        expected = []
-        for k in range(old.size + 1):
-            expected += new[at == k].tolist()
-            if k < old.size:
-                expected.append(old[k].item())
-        got = kernels.insert_entries(old, at, new)
-        assert got.dtype == dtype
-        assert got.tolist() == expected
-        assert np.array_equal(got, np.insert(old, at, new))
+    n = ties.shape[0]
+    a, b = rng.integers(0, n, 60), rng.integers(0, n, 60)
+    stored = ties.nonzero()
+    a[:6], b[:6] = stored[0][:6], stored[1][:6]  # some are tied already
+    keep = a != b
+    key = np.unique(np.minimum(a[keep], b[keep]) * n + np.maximum(a[keep], b[keep]))
+    first, second = key // n, key % n
+    indptr, indices, data, added = kernels.add_ties(
+        ties.indptr, ties.indices, ties.data, first, second, 0.3
+    )
+    new = [(i, j) for i, j in zip(first.tolist(), second.tolist(), strict=True) if ties[i, j] == 0]
+    assert [(i, j) for i, j, f in zip(first, second, added, strict=True) if f] == new
+    rows = [i for i, _ in new] + [j for _, j in new]
+    cols = [j for _, j in new] + [i for i, _ in new]
+    expected = (ties + sp.csr_matrix(([0.3] * len(rows), (rows, cols)), shape=ties.shape)).tocsr()
+    assert np.array_equal(indptr, expected.indptr)
+    assert np.array_equal(indices, expected.indices)
+    assert np.array_equal(data, expected.data)
 
 
 def test_segment_sums_add_each_segment_as_reduceat():
@@ -269,3 +274,52 @@ def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
         (adaptation, trust_rate, social, eff_gain, eff_decay),
     )
     np.testing.assert_allclose(np.column_stack([s, t, e]), expected, rtol=1e-12, atol=1e-15)
+
+
+def test_log_miss_adds_a_term_for_every_source_tied_to_a_resident():
+    rng = np.random.default_rng(13)
+    n, communities = 200, 3
+    community = np.sort(rng.integers(0, communities, n))
+    core = sp.random(communities, n, density=0.05, format="csr", random_state=1)
+    unit = sp.random(12, n, density=0.1, format="csr", random_state=2)
+    core.data[:], unit.data[:] = 1.0, 1.0
+    outreach = np.log1p(-rng.random(communities) * 0.1)
+    core_log, unit_log = np.log1p(-rng.random(communities)), np.log1p(-rng.random(12))
+    expected = [outreach[community[i]] for i in range(n)]
+    core_terms, unit_terms = [0.0] * n, [0.0] * n
+    for source, i in zip(*core.nonzero(), strict=True):
+        core_terms[i] += core_log[source]
+    for source, i in zip(*unit.nonzero(), strict=True):
+        unit_terms[i] += unit_log[source]
+    expected = [expected[i] + core_terms[i] + unit_terms[i] for i in range(n)]
+    got = kernels.log_miss(
+        community,
+        outreach,
+        (core.indptr, core.indices, core.data, core_log),
+        (unit.indptr, unit.indices, unit.data, unit_log),
+    )
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+    assert np.array_equal(got, outreach[community] + core.T @ core_log + unit.T @ unit_log)
+    none = sp.csr_matrix((0, n))
+    no_units = kernels.log_miss(
+        community,
+        outreach,
+        (core.indptr, core.indices, core.data, core_log),
+        (none.indptr, none.indices, none.data, np.zeros(0)),
+    )
+    assert np.array_equal(no_units, outreach[community] + core.T @ core_log)
+
+
+def test_take_part_records_members_who_chose_to_take_part():
+    rng = np.random.default_rng(14)
+    decided, member = rng.random(50) < 0.5, rng.random(50) < 0.8
+    participating = np.zeros(50, bool)
+    last = np.full(50, -5, np.int64)
+    weeks = rng.integers(0, 4, 50)
+    before = weeks.copy()
+    kernels.take_part(decided, member, participating, last, weeks, 7)
+    for i in range(50):
+        taking = bool(decided[i] and member[i])
+        assert participating[i] == taking
+        assert last[i] == (7 if taking else -5)
+        assert weeks[i] == before[i] + taking
