@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import kernels
 from model.issues import (
     BY_ADMINISTRATION,
     BY_DELIBERATION,
@@ -84,6 +85,10 @@ class _Segments:
     def residents_mean(self, values: np.ndarray) -> np.ndarray:
         return _share(self.residents_sum(values), self.size)
 
+    def residents_count(self, mask: np.ndarray) -> np.ndarray:
+        """Per community, how many residents ``mask`` holds (the sums of a boolean mask)."""
+        return kernels.segment_counts(mask, self.residents)
+
 
 def grouped_gini(counts: np.ndarray, group: np.ndarray, groups: int) -> np.ndarray:
     """Gini coefficient of small non-negative integers within each group, without a sort.
@@ -94,7 +99,7 @@ def grouped_gini(counts: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
     (first_v + last_v) n_v / 2.
     """
     top = int(counts.max(initial=0)) + 1
-    histogram = np.bincount(group * top + counts, minlength=groups * top).reshape(groups, top)
+    histogram = kernels.grouped_histogram(counts, group, groups, top)
     values = np.arange(top, dtype=np.float64)
     n = histogram.sum(axis=1).astype(np.float64)
     total = histogram @ values
@@ -112,9 +117,9 @@ def _participation(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarr
     residents = model.population.residents
     taking_part = residents.participating
     party = residents.party_member
-    party_count = seg.residents_sum(party)
-    party_in = seg.residents_sum(taking_part & party)
-    all_in = seg.residents_sum(taking_part)
+    party_count = seg.residents_count(party)
+    party_in = seg.residents_count(taking_part & party)
+    all_in = seg.residents_count(taking_part)
     return {
         "participation_rate": _share(all_in, seg.size),
         "participation_rate_party": _share(party_in, party_count),
@@ -135,7 +140,7 @@ def _resources(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
                 units.community[mask], weights=units.contribution[mask], minlength=c
             )
         effort = model.settings.population.volunteer_effort
-        by_kind[:, 4] = effort * seg.residents_sum(residents.participating)
+        by_kind[:, 4] = effort * seg.residents_count(residents.participating)
     out = {"resources_mobilised": by_kind.sum(axis=1)}
     out.update({f"resources_mobilised_{kind}": by_kind[:, i] for i, kind in enumerate(KINDS)})
     applied = model.step_state.ledger.applied_by_community

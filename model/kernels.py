@@ -20,7 +20,8 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
 - ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
   bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
 - ``add_ties``: new ties slotted into the tie matrix (TieEditor.add_resident_ties);
-- ``segment_sums``: sums of consecutive segments of an array (per-community metrics).
+- ``segment_counts`` and ``grouped_histogram``: per-community counts and tables of
+  small counts (district.community_metrics).
 
 The model's numpy code was written first and is still the reference: tests/test_kernels.py
 checks every kernel against a plain per-agent loop, and tests/test_equivalence.py checks
@@ -43,12 +44,13 @@ __all__ = [
     "add_ties",
     "consensus_reached",
     "exchange_rounds",
+    "grouped_histogram",
     "largest_recent_components",
     "log_miss",
     "member_sums",
     "reinforce_and_decay",
     "row_sums",
-    "segment_sums",
+    "segment_counts",
     "take_part",
     "ties_across_blocks",
     "update_row_sums",
@@ -610,14 +612,31 @@ def add_ties(  # noqa: PLR0917 (numba compiles positional parameters only)
 
 
 @_jit
-def segment_sums(values: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """Sums of values[bounds[k]:bounds[k + 1]] (0 for empty segments).
+def grouped_histogram(values: np.ndarray, group: np.ndarray, groups: int, top: int) -> np.ndarray:
+    """Per group g and value v < top, how many items of g hold v (a groups x top table).
 
-    Rule: the per-community totals of district.community_metrics (residents and their
-    ties are stored in community order); each segment added as ``np.add.reduceat`` adds.
+    The table of district.grouped_gini: ``np.bincount(group * top + values)`` reshaped,
+    counted in one pass without the temporary keys.
     """
-    segments = bounds.size - 1
-    out = np.zeros(segments)
-    for k in range(segments):
-        out[k] = _segment_total(values, bounds[k], bounds[k + 1])
+    table = np.zeros((groups, top), np.int64)
+    for k in range(values.size):
+        table[group[k], values[k]] += 1
+    return table
+
+
+@_jit
+def segment_counts(mask: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """How many of mask[bounds[k]:bounds[k + 1]] are true, for each k (as floats).
+
+    The per-community counts of district.community_metrics (residents are stored in
+    community order): the numbers ``np.add.reduceat(mask, bounds[:-1], dtype=float)``
+    gives, counted without converting the mask to floats.
+    """
+    flag = mask.view(np.uint8)
+    out = np.zeros(bounds.size - 1)
+    for k in range(bounds.size - 1):
+        total = 0
+        for i in range(bounds[k], bounds[k + 1]):
+            total += flag[i]
+        out[k] = total
     return out

@@ -522,12 +522,9 @@ def numpy_exchange_rounds(opinions, seats, confidence, convergence):
         bounded_confidence(opinions, a, b, confidence, convergence)
 
 
-def numpy_segment_sums(values, bounds):
-    sums = np.zeros(bounds.size - 1)
-    filled = bounds[1:] > bounds[:-1]
-    if values.size and filled.any():
-        sums[filled] = np.add.reduceat(values, bounds[:-1][filled], dtype=np.float64)
-    return sums
+def numpy_grouped_histogram(values, group, groups, top):
+    keys = group * top + values
+    return np.bincount(keys, minlength=groups * top).reshape(groups, top)
 
 
 def numpy_consensus(opinions, band, majority):
@@ -583,7 +580,16 @@ def scipy_add_ties(indptr, indices, data, first, second, weight):
     return total.indptr, total.indices, total.data, added
 
 
+def numpy_segment_counts(mask, bounds):
+    counts = np.zeros(bounds.size - 1)
+    filled = bounds[1:] > bounds[:-1]
+    if filled.any():
+        counts[filled] = np.add.reduceat(mask, bounds[:-1][filled], dtype=np.float64)
+    return counts
+
+
 NUMPY_KERNELS = {
+    "segment_counts": numpy_segment_counts,
     "log_miss": numpy_log_miss,
     "take_part": numpy_take_part,
     "update_wellbeing": numpy_update_wellbeing,
@@ -597,7 +603,7 @@ NUMPY_KERNELS = {
     "exchange_rounds": numpy_exchange_rounds,
     "consensus_reached": numpy_consensus,
     "add_ties": scipy_add_ties,
-    "segment_sums": numpy_segment_sums,
+    "grouped_histogram": numpy_grouped_histogram,
 }
 
 

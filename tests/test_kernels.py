@@ -231,16 +231,13 @@ def test_add_ties_gives_the_matrix_scipy_would_build(ties):
     assert np.array_equal(data, expected.data)
 
 
-def test_segment_sums_add_each_segment_as_reduceat():
+def test_grouped_histogram_counts_each_value_in_each_group():
     rng = np.random.default_rng(10)
-    values = rng.random(5000) * 10.0 ** rng.integers(-4, 4, 5000)
-    bounds = np.array([0, 0, 3, 9, 200, 200, 1700, 5000])
-    got = kernels.segment_sums(values, bounds)
-    expected = [math.fsum(values[a:b]) for a, b in itertools.pairwise(bounds)]
-    np.testing.assert_allclose(got, expected, rtol=1e-12)
-    filled = np.diff(bounds) > 0
-    assert np.array_equal(got[filled], np.add.reduceat(values, bounds[:-1][filled]))
-    assert (got[~filled] == 0).all()
+    values, group = rng.integers(0, 6, 500), rng.integers(0, 4, 500)
+    table = kernels.grouped_histogram(values, group, 4, 6)
+    for g in range(4):
+        for v in range(6):
+            assert table[g, v] == int(((group == g) & (values == v)).sum())
 
 
 def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
@@ -323,3 +320,13 @@ def test_take_part_records_members_who_chose_to_take_part():
         assert participating[i] == taking
         assert last[i] == (7 if taking else -5)
         assert weeks[i] == before[i] + taking
+
+
+def test_segment_counts_count_each_segments_true_values():
+    mask = np.random.default_rng(16).random(300) < 0.3
+    bounds = np.array([0, 0, 10, 150, 150, 300])
+    expected = [int(mask[a:b].sum()) for a, b in itertools.pairwise(bounds)]
+    got = kernels.segment_counts(mask, bounds)
+    assert got.tolist() == expected
+    filled = np.diff(bounds) > 0
+    assert np.array_equal(got[filled], np.add.reduceat(mask, bounds[:-1][filled], dtype=float))

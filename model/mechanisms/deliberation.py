@@ -225,11 +225,12 @@ class Deliberation(Mechanism):
         book.decided_by_deliberation += agenda.size
         self.decisions += 1
         residents.efficacy[present] += p.efficacy_gain * (1.0 - residents.efficacy[present])
-        # The next agenda starts from fresh opinions.
-        members = self._members(model).of(community)
+        # The next agenda starts from fresh opinions (residents are stored in community
+        # order, so a community's members are one slice).
+        first, last = self._member_bounds(model)[community : community + 2]
         traits = model.settings.population.traits
-        residents.opinion[members] = model.rng.uniform(
-            traits.opinion_low, traits.opinion_high, members.size
+        residents.opinion[first:last] = model.rng.uniform(
+            traits.opinion_low, traits.opinion_high, last - first
         )
         return present, True
 
@@ -240,13 +241,13 @@ class Deliberation(Mechanism):
         waiting = waiting[book.needs_decision[waiting] & (book.decided[waiting] == UNDECIDED)]
         return _Groups(waiting, book.community[waiting], communities)
 
-    def _members(self, model: GovernanceModel) -> _Groups:
-        """The residents of each community (found once: nobody moves)."""
-        if getattr(self, "_members_of", None) is None:
+    def _member_bounds(self, model: GovernanceModel) -> list[int]:
+        """Where each community's residents start and end (found once: nobody moves)."""
+        if getattr(self, "_bounds", None) is None:
             community = model.population.residents.community
-            everyone = np.arange(community.size)
-            self._members_of = _Groups(everyone, community, model.population.n_communities)
-        return self._members_of
+            communities = np.arange(model.population.n_communities + 1)
+            self._bounds = np.searchsorted(community, communities).tolist()
+        return self._bounds
 
     def _informal_exchanges(self, model: GovernanceModel) -> None:
         """``pairs_per_step`` pairwise exchanges, one after another (Deffuant et al. 2000)."""
