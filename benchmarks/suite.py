@@ -25,6 +25,7 @@ import platform
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from functools import partial
 from pathlib import Path
@@ -178,6 +179,43 @@ def default_runs(repeats: int) -> dict[str, float]:
     return out
 
 
+COLD_START = """
+import time
+start = time.perf_counter()
+import model
+from model import GovernanceModel, Scenario
+imported = time.perf_counter()
+GovernanceModel(Scenario(), agent_interval=0).run()
+first = time.perf_counter()
+GovernanceModel(Scenario(), agent_interval=0).run()
+second = time.perf_counter()
+print(imported - start, first - imported, second - first)
+"""
+
+
+def cold_start(fresh_cache: bool) -> dict[str, float]:
+    """A new process: import govsim, run the default scenario twice (wall seconds each).
+
+    The first run loads the compiled kernels (numba's start-up, then each kernel from
+    its cache); with ``fresh_cache`` the cache is an empty folder, as on a machine where
+    govsim never ran, so the first run also compiles every kernel.
+    """
+    env = dict(os.environ)
+    with tempfile.TemporaryDirectory() as folder:
+        if fresh_cache:
+            env["NUMBA_CACHE_DIR"] = folder
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_START],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=HERE.parent,
+        )
+    imported, first, second = (float(x) for x in done.stdout.split())
+    return {"import_s": imported, "first_run_s": first, "second_run_s": second}
+
+
 def scale_point(residents: int, steps: int, lazy: bool, timeout: float = 3600) -> dict:
     """Build and step a district of ``residents`` in a fresh process (worker.py).
 
@@ -196,7 +234,13 @@ def scale_point(residents: int, steps: int, lazy: bool, timeout: float = 3600) -
 
 
 def measure_scale_point(residents: int, steps: int, lazy: bool) -> dict:
-    """What worker.py measures in its own process: build, steps, floor, peak memory."""
+    """What worker.py measures in its own process: build, steps, floor, peak memory.
+
+    The process first loads the compiled kernels (``warm_up``, a cost per process that
+    does not grow with the model, reported by ``cold_start``), then builds and steps the
+    measured district.
+    """
+    warm_up_s = warm_up()
     start_wall = time.perf_counter()
     build, model = cpu_timed(
         GovernanceModel, district(residents), agent_interval=0, lazy_agents=lazy
@@ -216,6 +260,7 @@ def measure_scale_point(residents: int, steps: int, lazy: bool) -> dict:
         "resident_ties": int(model.population.resident_ties.nnz // 2),
         "agents": len(model.agents) if not lazy else None,
         "peak_rss_mb": peak_memory_mb(),
+        "warm_up_s": warm_up_s,
     }
 
 

@@ -19,7 +19,8 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
 - ``ties_across_blocks``: per resident, its ties to other blocks (bridging_tie_share);
 - ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
   bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
-- ``add_ties``: new ties slotted into the tie matrix (TieEditor.add_resident_ties);
+- ``add_ties`` and ``add_entries``: new ties slotted into the resident tie matrix and
+  the unit tie matrix (TieEditor.add_resident_ties, TieEditor.add_unit_ties);
 - ``segment_counts`` and ``grouped_histogram``: per-community counts and tables of
   small counts (district.community_metrics).
 
@@ -41,6 +42,7 @@ import numba
 import numpy as np
 
 __all__ = [
+    "add_entries",
     "add_ties",
     "consensus_reached",
     "exchange_rounds",
@@ -528,6 +530,55 @@ def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> boo
 
 
 @_jit
+def _stored(indptr: np.ndarray, indices: np.ndarray, row: int, col: int) -> bool:
+    """Whether entry (row, col) is stored in a CSR matrix with sorted rows (binary search)."""
+    lo, hi = indptr[row], indptr[row + 1]
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if indices[mid] < col:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo < indptr[row + 1] and indices[lo] == col
+
+
+@_jit
+def _merge_rows(  # noqa: PLR0917 (numba compiles positional parameters only)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    new_start: np.ndarray,
+    new_cols: np.ndarray,
+    value: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A CSR matrix with new entries of ``value`` merged into its sorted rows.
+
+    Row r gains the columns new_cols[new_start[r]:new_start[r + 1]] (sorted, none stored).
+    """
+    rows = indptr.size - 1
+    out_indptr = np.empty(rows + 1, indptr.dtype)
+    out_indices = np.empty(indices.size + new_cols.size, indices.dtype)
+    out_data = np.empty(indices.size + new_cols.size, data.dtype)
+    out_indptr[0] = 0
+    at = 0
+    for r in range(rows):
+        k, stop = indptr[r], indptr[r + 1]
+        q, q_stop = new_start[r], new_start[r + 1]
+        while k < stop or q < q_stop:  # merge two sorted runs
+            if q == q_stop or (k < stop and indices[k] < new_cols[q]):
+                out_indices[at] = indices[k]
+                out_data[at] = data[k]
+                k += 1
+            else:
+                out_indices[at] = new_cols[q]
+                out_data[at] = value
+                q += 1
+            at += 1
+        out_indptr[r + 1] = at
+    return out_indptr, out_indices, out_data
+
+
+@_jit
 def add_ties(  # noqa: PLR0917 (numba compiles positional parameters only)
     indptr: np.ndarray,
     indices: np.ndarray,
@@ -562,18 +613,10 @@ def add_ties(  # noqa: PLR0917 (numba compiles positional parameters only)
     upper = np.zeros(rows, np.int64)  # new entries (r, j) with j > r
     for k in range(first.size):
         i, j = first[k], second[k]
-        lo, hi = indptr[i], indptr[i + 1]
-        while lo < hi:  # binary search of j in row i (sorted)
-            mid = (lo + hi) // 2
-            if indices[mid] < j:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < indptr[i + 1] and indices[lo] == j:
-            continue
-        added[k] = 1
-        upper[i] += 1
-        lower[j] += 1
+        if not _stored(indptr, indices, i, j):
+            added[k] = 1
+            upper[i] += 1
+            lower[j] += 1
     new_start = np.zeros(rows + 1, np.int64)
     for r in range(rows):
         new_start[r + 1] = new_start[r] + lower[r] + upper[r]
@@ -589,26 +632,52 @@ def add_ties(  # noqa: PLR0917 (numba compiles positional parameters only)
             low_fill[j] += 1
             new_cols[high_fill[i]] = j
             high_fill[i] += 1
-    out_indptr = np.empty(rows + 1, indptr.dtype)
-    out_indices = np.empty(indices.size + new_cols.size, indices.dtype)
-    out_data = np.empty(indices.size + new_cols.size, data.dtype)
-    out_indptr[0] = 0
-    at = 0
-    for r in range(rows):
-        k, stop = indptr[r], indptr[r + 1]
-        q, q_stop = new_start[r], new_start[r + 1]
-        while k < stop or q < q_stop:  # merge two sorted runs
-            if q == q_stop or (k < stop and indices[k] < new_cols[q]):
-                out_indices[at] = indices[k]
-                out_data[at] = data[k]
-                k += 1
-            else:
-                out_indices[at] = new_cols[q]
-                out_data[at] = weight
-                q += 1
-            at += 1
-        out_indptr[r + 1] = at
-    return out_indptr, out_indices, out_data, added
+    out = _merge_rows(indptr, indices, data, new_start, new_cols, weight)
+    return out[0], out[1], out[2], added
+
+
+@_jit
+def add_entries(  # noqa: PLR0917 (numba compiles positional parameters only)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    value: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """A canonical CSR matrix with entries (rows[k], cols[k]) of ``value`` where none is.
+
+    Rule (TieEditor.add_unit_ties; ties between units and residents, docs/ODD.md 7.5):
+    the matrix scipy builds as ``matrix + new`` for the entries not stored yet.
+
+    Args:
+        indptr: row pointers of the canonical (sorted, duplicate-free) matrix.
+        indices: its column indices.
+        data: its values.
+        rows: the row of each new entry; entries distinct and sorted by (row, col).
+        cols: its column.
+        value: the value of a new entry.
+
+    Returns:
+        (indptr, indices, data, added): the new arrays, and a 0/1 flag per entry that is
+        1 where it was not stored before.
+    """
+    added = np.zeros(rows.size, np.uint8)
+    new_start = np.zeros(indptr.size, np.int64)
+    for k in range(rows.size):
+        if not _stored(indptr, indices, rows[k], cols[k]):
+            added[k] = 1
+            new_start[rows[k] + 1] += 1
+    for r in range(indptr.size - 1):
+        new_start[r + 1] += new_start[r]
+    new_cols = np.empty(new_start[-1], indices.dtype)
+    filled = 0
+    for k in range(rows.size):  # sorted by (row, col): each row's new columns in order
+        if added[k]:
+            new_cols[filled] = cols[k]
+            filled += 1
+    out = _merge_rows(indptr, indices, data, new_start, new_cols, value)
+    return out[0], out[1], out[2], added
 
 
 @_jit

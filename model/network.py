@@ -520,12 +520,25 @@ class TieEditor:
         if units.size == 0:
             return 0
         units, residents = _unique_pairs(units, residents, ties.shape[1])
-        existing = np.asarray(ties[units, residents]).ravel() > 0
-        units, residents = units[~existing], residents[~existing]
-        if units.size == 0:
-            return 0
-        new = sp.csr_matrix((np.ones(units.size), (units, residents)), shape=ties.shape)
-        population.unit_ties = (ties + new).tocsr()
+        if ties.has_canonical_format and ties.nnz + units.size < np.iinfo(ties.indices.dtype).max:
+            indptr, indices, data, added = kernels.add_entries(
+                ties.indptr, ties.indices, ties.data, units, residents, 1.0
+            )  # the matrix ``ties + new`` in one pass (sorted rows kept)
+            added = added.view(bool)
+            units, residents = units[added], residents[added]
+            if units.size == 0:
+                return 0
+            matrix = sp.csr_matrix((data, indices, indptr), shape=ties.shape)
+            matrix.has_sorted_indices = True
+            matrix.has_canonical_format = True
+            population.unit_ties = matrix
+        else:
+            existing = np.asarray(ties[units, residents]).ravel() > 0
+            units, residents = units[~existing], residents[~existing]
+            if units.size == 0:
+                return 0
+            new = sp.csr_matrix((np.ones(units.size), (units, residents)), shape=ties.shape)
+            population.unit_ties = (ties + new).tocsr()
         self._connect(population.unit_node(units), residents)
         return int(units.size)
 

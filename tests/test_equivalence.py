@@ -588,7 +588,19 @@ def numpy_segment_counts(mask, bounds):
     return counts
 
 
+def scipy_add_entries(indptr, indices, data, rows, cols, value):
+    columns = max(int(cols.max(initial=0)), int(indices.max(initial=0))) + 1
+    shape = (indptr.size - 1, columns)  # enough columns: the arrays do not depend on it
+    matrix = sp.csr_matrix((data, indices, indptr), shape=shape)
+    added = (np.asarray(matrix[rows, cols]).ravel() == 0).astype(np.uint8)
+    flag = added == 1
+    new = sp.csr_matrix((np.full(int(flag.sum()), value), (rows[flag], cols[flag])), shape=shape)
+    total = (matrix + new).tocsr()
+    return total.indptr, total.indices, total.data, added
+
+
 NUMPY_KERNELS = {
+    "add_entries": scipy_add_entries,
     "segment_counts": numpy_segment_counts,
     "log_miss": numpy_log_miss,
     "take_part": numpy_take_part,

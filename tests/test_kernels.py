@@ -231,6 +231,27 @@ def test_add_ties_gives_the_matrix_scipy_would_build(ties):
     assert np.array_equal(data, expected.data)
 
 
+def test_add_entries_gives_the_matrix_scipy_would_build():
+    rng = np.random.default_rng(17)
+    matrix = sp.random(40, 300, density=0.05, format="csr", random_state=3)
+    matrix.data[:] = 1.0
+    rows, cols = rng.integers(0, 40, 80), rng.integers(0, 300, 80)
+    stored = matrix.nonzero()
+    rows[:5], cols[:5] = stored[0][:5], stored[1][:5]  # some are stored already
+    key = np.unique(rows * 300 + cols)
+    rows, cols = key // 300, key % 300
+    indptr, indices, data, added = kernels.add_entries(
+        matrix.indptr, matrix.indices, matrix.data, rows, cols, 1.0
+    )
+    new = [(r, c) for r, c in zip(rows.tolist(), cols.tolist(), strict=True) if matrix[r, c] == 0]
+    assert [(r, c) for r, c, f in zip(rows, cols, added, strict=True) if f] == new
+    extra = sp.csr_matrix(([1.0] * len(new), tuple(zip(*new, strict=True))), shape=matrix.shape)
+    expected = (matrix + extra).tocsr()
+    assert np.array_equal(indptr, expected.indptr)
+    assert np.array_equal(indices, expected.indices)
+    assert np.array_equal(data, expected.data)
+
+
 def test_grouped_histogram_counts_each_value_in_each_group():
     rng = np.random.default_rng(10)
     values, group = rng.integers(0, 6, 500), rng.integers(0, 4, 500)
