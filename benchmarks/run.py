@@ -42,10 +42,11 @@ class Plan:
     sizes: tuple[int, ...]
     scale_steps: int
     million: bool
+    scale_runs: int
 
 
-FULL = Plan(5, 100_000, 26, (10_000, 100_000, 1_000_000), 10, True)
-QUICK = Plan(2, 20_000, 8, (5_000, 10_000, 20_000), 4, False)
+FULL = Plan(5, 100_000, 26, (10_000, 100_000, 1_000_000), 10, True, 3)
+QUICK = Plan(2, 20_000, 8, (5_000, 10_000, 20_000), 4, False, 1)
 
 
 @dataclass
@@ -159,7 +160,9 @@ def scale_rows(plan: Plan) -> tuple[list[Row], list[dict]]:
         for lazy in (True, False):
             if residents >= 1_000_000 and not plan.million:
                 continue
-            points.append(suite.scale_point(residents, plan.scale_steps, lazy))
+            points.append(
+                suite.scale_point_median(residents, plan.scale_steps, lazy, plan.scale_runs)
+            )
     rows = []
     for lazy, label in ((True, "metrics only (lazy agents)"), (False, "with graph and agents")):
         chosen = [p for p in points if p["lazy_agents"] is lazy]

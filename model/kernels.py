@@ -561,7 +561,20 @@ def _merge_rows(  # noqa: PLR0917 (numba compiles positional parameters only)
     out_data = np.empty(indices.size + new_cols.size, data.dtype)
     out_indptr[0] = 0
     at = 0
-    for r in range(rows):
+    r = 0
+    while r < rows:
+        if new_start[r + 1] == new_start[r]:  # a run of rows without new entries: copied
+            last = r
+            while last < rows and new_start[last + 1] == new_start[last]:
+                last += 1
+            begin, end = indptr[r], indptr[last]
+            out_indices[at : at + end - begin] = indices[begin:end]
+            out_data[at : at + end - begin] = data[begin:end]
+            for q in range(r, last):
+                out_indptr[q + 1] = indptr[q + 1] - begin + at
+            at += end - begin
+            r = last
+            continue
         k, stop = indptr[r], indptr[r + 1]
         q, q_stop = new_start[r], new_start[r + 1]
         while k < stop or q < q_stop:  # merge two sorted runs
@@ -575,6 +588,7 @@ def _merge_rows(  # noqa: PLR0917 (numba compiles positional parameters only)
                 q += 1
             at += 1
         out_indptr[r + 1] = at
+        r += 1
     return out_indptr, out_indices, out_data
 
 

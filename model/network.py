@@ -335,38 +335,43 @@ class TieEditor:
         Only the rows of i and j changed, so their strengths and member sums are taken
         afresh (``kernels.update_row_sums``, the same numbers as summing every row
         again), their counts of ties across blocks grow by the new ones, and the new ties
-        are appended to the edge list (``upper_ties``; its order does not matter).
+        are appended to the edge list (``upper_ties``; its order does not matter). The
+        arrays kept here are updated in place.
         """
         self._rows = None
         self.version += 1
         if self._across is not None:
             block = self.model.population.residents.block
-            across = self._across.copy()
             bridging = block[i] != block[j]
-            np.add.at(across, i[bridging], 1)
-            np.add.at(across, j[bridging], 1)
-            self._across = across
+            np.add.at(self._across, i[bridging], 1)
+            np.add.at(self._across, j[bridging], 1)
         if self._upper is not None:
-            first, second = self._upper
-            self._upper = (
-                np.concatenate([first, i.astype(first.dtype)]),
-                np.concatenate([second, j.astype(second.dtype)]),
-            )
+            self._append_upper(i, j)
         if self._strength is None:
             self._member_sums = None
             return
         ties = self.model.population.resident_ties
         touched = np.concatenate([i, j])  # a row listed twice is summed twice, alike
-        strength = self._strength.copy()  # callers may hold the old array
         if self._member_sums is not None:
-            members, sums = self._member_sums[0], self._member_sums[1].copy()
+            members, sums = self._member_sums
         else:
             members, sums = np.zeros(0, bool), np.zeros(0)
-        kernels.update_row_sums(
-            ties.indptr, ties.indices, ties.data, touched, strength, sums, members
+        kernels.update_row_sums(  # in place: the arrays are the editor's own
+            ties.indptr, ties.indices, ties.data, touched, self._strength, sums, members
         )
-        self._strength = strength
-        self._member_sums = (members, sums) if sums.size else None
+
+    def _append_upper(self, i: np.ndarray, j: np.ndarray) -> None:
+        """Append ties to the edge list, in arrays with room to grow (no copy every time)."""
+        first, second = self._upper
+        length = first.size + i.size
+        room = self._upper_room
+        if room[0].size < length:
+            capacity = length + length // 4
+            room = (np.empty(capacity, first.dtype), np.empty(capacity, second.dtype))
+            room[0][: first.size], room[1][: first.size] = first, second
+            self._upper_room = room
+        room[0][first.size : length], room[1][first.size : length] = i, j
+        self._upper = (room[0][:length], room[1][:length])
 
     @property
     def ties_across_blocks(self) -> np.ndarray:
@@ -383,6 +388,7 @@ class TieEditor:
         if self._upper is None:
             ties = self.model.population.resident_ties
             self._upper = kernels.upper_ties(ties.indptr, ties.indices)
+            self._upper_room = self._upper
         return self._upper
 
     def refresh_strength(self) -> None:
@@ -421,7 +427,8 @@ class TieEditor:
         """Each resident's summed tie strength, s_i = sum_j w_ij.
 
         Equal, bit for bit, to ``resident_ties.sum(axis=1)`` (``kernels.row_sums``);
-        computed when first read after a change.
+        computed when first read after a change, and updated in place when ties are
+        added (copy it to keep this week's values).
         """
         if self._strength is None:
             ties = self.model.population.resident_ties
