@@ -78,52 +78,69 @@ def _take_up(
     book.taken_at[waiting[taken]] = week
 
 
+def _serve(
+    model: GovernanceModel,
+    pending: np.ndarray,
+    level: int,
+    rule: tuple[int | None, int, float],
+    ledger: StepLedger,
+) -> np.ndarray:
+    """One level (the streets, or the district) takes up, answers and resolves issues.
+
+    Args:
+        model: the model.
+        pending: escalated issues (any level).
+        level: ``STREET`` or ``DISTRICT``.
+        rule: (capacity a desk takes up a week, delay in weeks, answer probability).
+        ledger: this week's record of closed issues.
+
+    Returns:
+        The issues this level answered this week without resolving them.
+    """
+    book, week = model.issues, model.week
+    capacity, delay, probability = rule
+    here = pending[book.level[pending] == level]
+    if here.size == 0:
+        return here
+    if level == STREET:
+        population = model.population
+        desk = street_of(
+            book.community[here], population.n_communities, model.settings.population.streets
+        )
+    else:
+        desk = np.zeros(here.size, np.int64)  # one district
+    waiting = book.taken_at[here] < 0
+    _take_up(book, here[waiting], desk[waiting], capacity, week)
+    due = here[(book.taken_at[here] >= 0) & (week - book.taken_at[here] >= delay)]
+    if due.size == 0:
+        return due
+    answered = model.rng.random(due.size) < probability
+    resolved_by = issues.BY_STREET if level == STREET else issues.BY_DISTRICT
+    _close(book, due[answered], (issues.RESOLVED, resolved_by), week, ledger)
+    return due[~answered]
+
+
 def answer(model: GovernanceModel, ledger: StepLedger) -> None:
     """Streets and the district take up and answer escalated issues (see module docstring)."""
     book, linkage = model.issues, model.settings.frictions.linkage
     week = model.week
-    population = model.population
     pending = book.active[book.status[book.active] == issues.ESCALATED]
-    at_street = pending[book.level[pending] == STREET]
-    streets = street_of(
-        book.community[at_street], population.n_communities, model.settings.population.streets
-    )
-    waiting = book.taken_at[at_street] < 0
-    _take_up(book, at_street[waiting], streets[waiting], linkage.street_capacity, week)
-    due = at_street[
-        (book.taken_at[at_street] >= 0)
-        & (week - book.taken_at[at_street] >= linkage.response_delay)
-    ]
-    if due.size:
-        answered = model.rng.random(due.size) < linkage.answer_probability
-        _close(book, due[answered], (issues.RESOLVED, issues.BY_STREET), week, ledger)
-        passed = due[~answered]
-        if linkage.district_answer_probability > 0:
-            book.level[passed] = DISTRICT
-            book.taken_at[passed] = -1
-            book.escalated_at[passed] = week
-            book.passed_to_district += passed.size
-        else:
-            _close(book, passed, (issues.UNANSWERED, issues.BY_STREET), week, ledger)
-    at_district = pending[book.level[pending] == DISTRICT]
-    if at_district.size == 0:
+    street_rule = (linkage.street_capacity, linkage.response_delay, linkage.answer_probability)
+    refused = _serve(model, pending, STREET, street_rule, ledger)
+    if linkage.district_answer_probability <= 0:  # no district level: refusals are final
+        _close(book, refused, (issues.UNANSWERED, issues.BY_STREET), week, ledger)
         return
-    waiting = book.taken_at[at_district] < 0
-    _take_up(
-        book,
-        at_district[waiting],
-        np.zeros(int(waiting.sum()), np.int64),
+    book.level[refused] = DISTRICT
+    book.taken_at[refused] = -1
+    book.escalated_at[refused] = week
+    book.passed_to_district += refused.size
+    district_rule = (
         linkage.district_capacity,
-        week,
+        linkage.district_delay,
+        linkage.district_answer_probability,
     )
-    due = at_district[
-        (book.taken_at[at_district] >= 0)
-        & (week - book.taken_at[at_district] >= linkage.district_delay)
-    ]
-    if due.size:
-        answered = model.rng.random(due.size) < linkage.district_answer_probability
-        _close(book, due[answered], (issues.RESOLVED, issues.BY_DISTRICT), week, ledger)
-        _close(book, due[~answered], (issues.UNANSWERED, issues.BY_DISTRICT), week, ledger)
+    refused = _serve(model, pending, DISTRICT, district_rule, ledger)
+    _close(book, refused, (issues.UNANSWERED, issues.BY_DISTRICT), week, ledger)
 
 
 def _close(
