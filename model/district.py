@@ -99,18 +99,7 @@ def grouped_gini(counts: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
     (first_v + last_v) n_v / 2.
     """
     top = int(counts.max(initial=0)) + 1
-    histogram = kernels.grouped_histogram(counts, group, groups, top)
-    values = np.arange(top, dtype=np.float64)
-    n = histogram.sum(axis=1).astype(np.float64)
-    total = histogram @ values
-    last_rank = np.cumsum(histogram, axis=1).astype(np.float64)  # rank of the last at v
-    first_rank = last_rank - histogram + 1
-    rank_sum = (first_rank + last_rank) * histogram / 2  # sum of the ranks held at v
-    weighted = rank_sum @ values
-    gini = np.zeros(groups)
-    valid = (total > 0) & (n > 0)
-    gini[valid] = 2 * weighted[valid] / (n[valid] * total[valid]) - (n[valid] + 1) / n[valid]
-    return gini
+    return kernels.grouped_gini(counts, group, groups, top)
 
 
 def _participation(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:

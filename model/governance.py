@@ -145,7 +145,11 @@ class ArrayDataCollector(mesa.DataCollector):
         self._collections += 1
         saved, self.agenttype_reporters = self.agenttype_reporters, {}
         try:
-            super().collect(model)
+            metrics = self._metric_reporters()
+            if metrics is not None and self._validated and not self.agent_reporters:
+                self._collect_metrics(model, metrics)
+            else:
+                super().collect(model)
         finally:
             self.agenttype_reporters = saved
         if take_agents and saved:
@@ -153,6 +157,33 @@ class ArrayDataCollector(mesa.DataCollector):
             for agent_type in saved:
                 taken = self._record_agenttype(model, agent_type)
                 records[agent_type] = taken if isinstance(taken, AgentRecords) else list(taken)
+
+    def _metric_reporters(self) -> list[tuple[str, str]] | None:
+        """(column, metric) of every model reporter if all are the model's ``_metric``."""
+        reporters = self.model_reporters
+        seen, size, names = getattr(self, "_metric_names", (None, -1, None))
+        if seen is not reporters or size != len(reporters):
+            names = [
+                (var, reporter.keywords.get("name"))
+                for var, reporter in reporters.items()
+                if isinstance(reporter, partial) and reporter.func is _metric
+            ]
+            names = names if len(names) == len(reporters) else None
+            self._metric_names = (reporters, len(reporters), names)
+        return names
+
+    def _collect_metrics(self, model: GovernanceModel, metrics: list[tuple[str, str]]) -> None:
+        """What Mesa's ``collect`` stores for the model's ``_metric`` reporters, read at once.
+
+        Mesa stores a deep copy of each reporter's value; the values are floats (a deep
+        copy of a float is that float), taken here from ``model.current_metrics``
+        without a call and a copy per metric.
+        """
+        if hasattr(self, "_collection_steps"):
+            self._collection_steps.append(model.time)
+        values = model.current_metrics
+        for var, name in metrics:
+            self.model_vars[var].append(values[name])
 
     def get_agenttype_vars_dataframe(self, agent_type: type) -> pd.DataFrame:
         """As ``mesa.DataCollector``, built from the columns when all records are columns."""

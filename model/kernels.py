@@ -21,8 +21,8 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
   bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
 - ``add_ties`` and ``add_entries``: new ties slotted into the resident tie matrix and
   the unit tie matrix (TieEditor.add_resident_ties, TieEditor.add_unit_ties);
-- ``segment_counts`` and ``grouped_histogram``: per-community counts and tables of
-  small counts (district.community_metrics).
+- ``segment_counts`` and ``grouped_gini``: per-community counts, and the Gini of small
+  counts per community (district.community_metrics).
 
 The model's numpy code was written first and is still the reference: tests/test_kernels.py
 checks every kernel against a plain per-agent loop, and tests/test_equivalence.py checks
@@ -46,7 +46,7 @@ __all__ = [
     "add_ties",
     "consensus_reached",
     "exchange_rounds",
-    "grouped_histogram",
+    "grouped_gini",
     "largest_recent_components",
     "log_miss",
     "member_sums",
@@ -695,16 +695,33 @@ def add_entries(  # noqa: PLR0917 (numba compiles positional parameters only)
 
 
 @_jit
-def grouped_histogram(values: np.ndarray, group: np.ndarray, groups: int, top: int) -> np.ndarray:
-    """Per group g and value v < top, how many items of g hold v (a groups x top table).
+def grouped_gini(values: np.ndarray, group: np.ndarray, groups: int, top: int) -> np.ndarray:
+    """Gini coefficient of small non-negative integers (values < top) within each group.
 
-    The table of district.grouped_gini: ``np.bincount(group * top + values)`` reshaped,
-    counted in one pass without the temporary keys.
+    Rule (district.grouped_gini, the per-community points_gini): from the group's
+    histogram (n_v items at value v, ranks first_v..last_v), G = 2 W / (n T) - (n + 1) / n
+    with T = sum_v v n_v and W = sum_v v (first_v + last_v) n_v / 2; 0 when n or T is 0.
+    Every term is a whole or half number, so the sums are exact in any order: the same
+    numbers as the numpy table arithmetic it replaces.
     """
     table = np.zeros((groups, top), np.int64)
     for k in range(values.size):
         table[group[k], values[k]] += 1
-    return table
+    gini = np.zeros(groups)
+    for g in range(groups):
+        total = 0.0
+        weighted = 0.0
+        held = 0
+        for v in range(top):
+            count = table[g, v]
+            first = held + 1.0
+            held += count
+            total += v * np.float64(count)
+            weighted += (first + held) * count / 2.0 * v
+        n = np.float64(held)
+        if total > 0 and n > 0:
+            gini[g] = 2 * weighted / (n * total) - (n + 1) / n
+    return gini
 
 
 @_jit

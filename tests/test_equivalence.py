@@ -522,9 +522,19 @@ def numpy_exchange_rounds(opinions, seats, confidence, convergence):
         bounded_confidence(opinions, a, b, confidence, convergence)
 
 
-def numpy_grouped_histogram(values, group, groups, top):
-    keys = group * top + values
-    return np.bincount(keys, minlength=groups * top).reshape(groups, top)
+def numpy_grouped_gini(counts, group, groups, top):
+    histogram = np.bincount(group * top + counts, minlength=groups * top).reshape(groups, top)
+    values = np.arange(top, dtype=np.float64)
+    n = histogram.sum(axis=1).astype(np.float64)
+    total = histogram @ values
+    last_rank = np.cumsum(histogram, axis=1).astype(np.float64)
+    first_rank = last_rank - histogram + 1
+    rank_sum = (first_rank + last_rank) * histogram / 2
+    weighted = rank_sum @ values
+    gini = np.zeros(groups)
+    valid = (total > 0) & (n > 0)
+    gini[valid] = 2 * weighted[valid] / (n[valid] * total[valid]) - (n[valid] + 1) / n[valid]
+    return gini
 
 
 def numpy_consensus(opinions, band, majority):
@@ -615,7 +625,7 @@ NUMPY_KERNELS = {
     "exchange_rounds": numpy_exchange_rounds,
     "consensus_reached": numpy_consensus,
     "add_ties": scipy_add_ties,
-    "grouped_histogram": numpy_grouped_histogram,
+    "grouped_gini": numpy_grouped_gini,
 }
 
 

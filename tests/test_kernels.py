@@ -252,13 +252,17 @@ def test_add_entries_gives_the_matrix_scipy_would_build():
     assert np.array_equal(data, expected.data)
 
 
-def test_grouped_histogram_counts_each_value_in_each_group():
+def test_grouped_gini_is_the_gini_of_each_groups_sorted_values():
     rng = np.random.default_rng(10)
     values, group = rng.integers(0, 6, 500), rng.integers(0, 4, 500)
-    table = kernels.grouped_histogram(values, group, 4, 6)
-    for g in range(4):
-        for v in range(6):
-            assert table[g, v] == int(((group == g) & (values == v)).sum())
+    values[group == 3] = 0  # a group with nothing: 0
+    got = kernels.grouped_gini(values, group, 5, 6)  # group 4 is empty: 0
+    for g in range(3):
+        ordered = sorted(values[group == g].tolist())
+        n, total = len(ordered), sum(ordered)
+        expected = 2 * sum((k + 1) * x for k, x in enumerate(ordered)) / (n * total) - (n + 1) / n
+        assert math.isclose(got[g], expected, rel_tol=1e-12)
+    assert got[3] == 0.0 and got[4] == 0.0
 
 
 def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
