@@ -1,8 +1,8 @@
 """The ``govsim`` command line: one function per verb, one parser block per verb.
 
 Core objects: ``main`` (the console script ``govsim``; also ``python -m model.cli``),
-``build_parser``, the verb functions ``run``, ``compare``, ``check``, ``schema``,
-``validate``, ``viz``, and the exit codes.
+``build_parser``, the verb functions ``run``, ``compare``, ``sweep``, ``check``,
+``schema``, ``validate``, ``viz``, and the exit codes.
 
 Exit codes: 0 success; 2 bad input (a one-paragraph message on stderr naming the
 file, line, field path, value and what is allowed; no traceback; nothing written);

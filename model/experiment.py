@@ -323,6 +323,14 @@ class DaskExecutor:
                 "that it runs and can be reached from here."
             ) from None
         self._owned = True
+        try:  # a scheduler without workers would leave the sweep waiting silently
+            self._client.wait_for_workers(1, timeout=self.timeout)
+        except (OSError, TimeoutError) as error:
+            self.close()
+            raise SchedulerError(
+                f"the Dask scheduler at '{self.scheduler}' has no workers ({error}). Start "
+                f"some (dask worker {self.scheduler} --nthreads 1) and run again."
+            ) from None
         return self._client
 
     def close(self) -> None:

@@ -117,8 +117,8 @@ def load_runs(folder: str | Path) -> pd.DataFrame:
     """The runs table of a sweep folder (runs.csv): one row per planned run.
 
     Columns: design_point, replicate, seed, the parameters, status (completed,
-    failed, pending), error, seconds, worker, shard, step, then the final-step value
-    of every metric and ``scorecard.<entry>`` (see ``model.sweep.runs_table``).
+    failed, pending), error, seconds, cpu_seconds, worker, shard, step, then the final-step value
+    of every metric and ``scorecard.<entry>`` (see ``model.sweep.write_tables``).
     """
     return _read_csv(folder, "runs.csv")
 

@@ -154,7 +154,7 @@ def indices(sweep: Sweep, summary: pd.DataFrame, *, resamples: int = 1000) -> pd
 
     Args:
         sweep: the sweep (its design kind, SALib problem and sample).
-        summary: its summary (``model.sweep.summary_table``): the outcome of a design
+        summary: its summary (``model.sweep.write_tables``): the outcome of a design
             point is the ``mean`` of a metric over its replicates.
         resamples: bootstrap resamples of the confidence intervals.
 

@@ -2,7 +2,9 @@
 
 Core objects: ``RunStore`` (one run folder), ``OutputError`` (a folder that cannot be
 used), ``atomic_write`` (temp file in the same folder, fsync, ``os.replace``),
-``read_manifest`` and ``read_timeseries`` (the reading side).
+``read_manifest`` and ``read_timeseries`` (the reading side); for sweeps (see "sweep
+folders" below) ``SweepStore``, ``write_shard``, ``read_shard_runs``, ``shard_paths``
+and ``read_sweep_manifest``.
 
 A run folder holds::
 
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import platform
@@ -44,12 +47,19 @@ from model.scenario import Scenario
 __all__ = [
     "FIGURES",
     "MANIFEST",
+    "SHARDS",
+    "SWEEP_MANIFEST",
     "TABLES",
     "OutputError",
     "RunStore",
+    "SweepStore",
     "atomic_write",
     "read_manifest",
+    "read_shard_runs",
+    "read_sweep_manifest",
     "read_timeseries",
+    "shard_paths",
+    "write_shard",
 ]
 
 MANIFEST = "manifest.json"
@@ -423,8 +433,9 @@ def write_shard(path: Path, table: Any, runs: list[dict[str, Any]]) -> Path:
     """
     import pyarrow.parquet as pq  # noqa: PLC0415
 
-    metadata = dict(table.schema.metadata or {})
-    metadata[SHARD_RUNS_KEY] = json.dumps(runs, default=str).encode("utf-8")
+    # Only the run records: pandas' own metadata (a few KB per shard, every column
+    # listed again) adds nothing that the Arrow types do not already say.
+    metadata = {SHARD_RUNS_KEY: json.dumps(runs, default=str).encode("utf-8")}
     table = table.replace_schema_metadata(metadata)
     return atomic_write(path, lambda handle: pq.write_table(table, handle))
 
@@ -631,7 +642,11 @@ class SweepStore:
         elif name.endswith(".csv"):
 
             def write(handle: IO[bytes]) -> None:
-                handle.write(table.to_csv(index=False).encode("utf-8"))
+                # Streamed, not built as one string first: summaries can be long.
+                text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+                table.to_csv(text, index=False)
+                text.flush()
+                text.detach()  # atomic_write syncs and closes the file itself
 
         else:
             raise ValueError(f"unknown table format: {name}")

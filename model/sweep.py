@@ -65,6 +65,7 @@ import dataclasses
 import difflib
 import functools
 import hashlib
+import io
 import itertools
 import json
 import math
@@ -854,7 +855,7 @@ def run_task(task: SweepTask) -> TaskReport:
     scenarios: dict[int, Scenario] = {}
     for point, replicate, seed in task.runs:
         record: dict[str, Any] = {"design_point": point, "replicate": replicate, "seed": seed}
-        clock = time.monotonic()
+        clock, cpu = time.monotonic(), time.thread_time()  # this thread: right on Dask too
         try:
             if point not in scenarios:
                 scenarios[point] = task.base.with_overrides(task.points[point])
@@ -877,6 +878,7 @@ def run_task(task: SweepTask) -> TaskReport:
             )
             frames.append(_tidy(frame, point, task.points[point]))
         record["seconds"] = round(time.monotonic() - clock, 4)
+        record["cpu_seconds"] = round(time.thread_time() - cpu, 4)
         records.append(record)
     table = _shard_table(frames, task.schema)
     from model.store import SHARDS, write_shard  # noqa: PLC0415
@@ -1059,37 +1061,42 @@ class SweepResult:
     Attributes:
         folder: the sweep folder.
         sweep: the sweep.
-        runs: one row per planned run (runs.csv).
         summary: final-step mean and 95% CI per design point and metric (summary.csv).
         sensitivity: sobol and morris designs: indices per metric and parameter.
         ran: runs run in this session; skipped: runs finished by earlier sessions.
+        counts: runs by status (completed, failed, pending).
         notes: things the user should know (failed runs, mixed code versions).
     """
 
     folder: Path
     sweep: Sweep
-    runs: pd.DataFrame
     summary: pd.DataFrame
     sensitivity: pd.DataFrame | None
     ran: int
     skipped: int
+    counts: dict[str, int] = field(default_factory=dict)
     figures: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    @functools.cached_property
+    def runs(self) -> pd.DataFrame:
+        """The runs table (runs.csv, read on first use): one row per planned run."""
+        return pd.read_csv(self.folder / "runs.csv")
 
     @property
     def completed(self) -> int:
         """Runs that finished without error."""
-        return int((self.runs["status"] == "completed").sum())
+        return self.counts.get("completed", 0)
 
     @property
     def failed(self) -> int:
         """Runs that raised (recorded with their error in runs.csv)."""
-        return int((self.runs["status"] == "failed").sum())
+        return self.counts.get("failed", 0)
 
     @property
     def pending(self) -> int:
         """Runs not run yet (a task that failed as a whole); start again to run them."""
-        return int((self.runs["status"] == "pending").sum())
+        return self.counts.get("pending", 0)
 
     def report(self) -> str:
         """What ``govsim sweep`` prints at the end: counts, metric ranges, files."""
@@ -1169,7 +1176,9 @@ def _local_executor(workers: int) -> Executor:
 
     if workers <= 1:
         return SerialExecutor()
-    return ProcessExecutor(workers, ("model.experiment", "model.governance", "model.sweep"))
+    # Everything a task imports, so that no worker pays for it again.
+    preload = ("model.experiment", "model.governance", "model.sweep", "pyarrow.parquet")
+    return ProcessExecutor(workers, preload)
 
 
 def _run_in(  # noqa: PLR0917 - private, called once
@@ -1230,7 +1239,7 @@ def _run_in(  # noqa: PLR0917 - private, called once
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
-        result = _finish(sweep, sweep_store, ran, skipped)
+        result = _finish(sweep, sweep_store, batching, ran, skipped)
     result.notes = notes + result.notes
     return result
 
@@ -1340,132 +1349,185 @@ def _finished_runs(sweep: Sweep, folder: Path) -> tuple[np.ndarray, dict[str, in
 
 # --------------------------------------------------------------------------- tables
 
+#: Columns of the runs table before the parameters, and between them and the metrics.
+RUN_IDS = ("design_point", "replicate", "seed")
+RUN_FACTS = ("status", "error", "seconds", "cpu_seconds", "worker", "shard", "step")
 
-def runs_table(sweep: Sweep, folder: Path) -> pd.DataFrame:
-    """The runs table (runs.csv): one row per planned run, from the shards' footers.
 
-    Columns: design_point, replicate, seed, the parameters, status (completed, failed,
-    or pending: not run yet), error, seconds, worker, shard, step (the final step),
-    then the final-step value of every metric and ``scorecard.<entry>``.
+@dataclass
+class _Tally:
+    """What the parent keeps while it writes the tables: counts and one failure."""
+
+    counts: dict[str, int] = field(
+        default_factory=lambda: {"completed": 0, "failed": 0, "pending": 0}
+    )
+    first_failure: dict[str, Any] | None = None
+
+
+def _point_blocks(sweep: Sweep, folder: Path, batching: Batching) -> Iterator[tuple[range, list]]:
+    """Each block of design points with the run records of its shards (one block at a time).
+
+    Every run of a design point lives in a shard of its point block (shard names start
+    with the block's first point), so a block's records are complete in themselves.
 
     Raises:
-        model.store.OutputError: a run is recorded in two shards (never expected: shard
-            names follow their runs).
+        model.store.OutputError: a run recorded in two shards (never expected: a shard's
+            name follows its runs).
     """
     from model import store  # noqa: PLC0415
 
-    rows, seen = [], {}
-    for path in store.shard_paths(folder):
-        for record in store.read_shard_runs(path):
-            key = (int(record["design_point"]), int(record["replicate"]))
-            if key[0] >= sweep.points or key[1] >= sweep.replications:
-                continue
-            if key in seen:
-                raise store.OutputError(
-                    f"run (design point {key[0]}, replicate {key[1]}) is recorded in two "
-                    f"shards, {seen[key]} and {path.name}, in '{folder}'. Move one out of "
-                    "the folder and start the sweep again."
-                )
-            seen[key] = path.name
-            final = record.pop("final", None) or {}
-            card = record.pop("scorecard", None) or {}
-            rows.append(
-                {
-                    **record,
-                    "shard": path.name,
-                    **final,
-                    **{f"scorecard.{k}": v for k, v in card.items()},
-                }
-            )
-    table = pd.DataFrame(rows)
+    paths = store.shard_paths(folder)
+    index = 0
+    for first in range(0, sweep.points, batching.points_per_task):
+        points = range(first, min(first + batching.points_per_task, sweep.points))
+        prefix = f"shard-p{first:07d}-"
+        while index < len(paths) and paths[index].name < prefix:
+            index += 1  # shards of points beyond a shrunken plan: ignored
+        records, seen = [], {}
+        while index < len(paths) and paths[index].name.startswith(prefix):
+            path = paths[index]
+            for record in store.read_shard_runs(path):
+                key = (int(record["design_point"]), int(record["replicate"]))
+                if key[1] >= sweep.replications:
+                    continue
+                if key in seen:
+                    raise store.OutputError(
+                        f"run (design point {key[0]}, replicate {key[1]}) is recorded in two "
+                        f"shards, {seen[key]} and {path.name}, in '{folder}'. Move one out of "
+                        "the folder and start the sweep again."
+                    )
+                seen[key] = path.name
+                records.append({**record, "shard": path.name})
+            index += 1
+        yield points, records
+
+
+def _block_table(
+    sweep: Sweep, points: range, records: list[dict[str, Any]], columns: list[str]
+) -> pd.DataFrame:
+    """The rows of runs.csv for one block of design points, pending runs included.
+
+    In (design point, replicate) order, with the fixed ``columns``.
+    """
+    rows = []
+    for record in records:
+        final = record.get("final") or {}
+        card = {f"scorecard.{k}": v for k, v in (record.get("scorecard") or {}).items()}
+        rows.append({**record, **final, **card})
     planned = pd.MultiIndex.from_product(
-        [range(sweep.points), range(sweep.replications)], names=["design_point", "replicate"]
+        [points, range(sweep.replications)], names=["design_point", "replicate"]
     )
-    table = (
-        table.set_index(["design_point", "replicate"]).reindex(planned)
-        if len(table)
-        else pd.DataFrame(index=planned, columns=["seed", "status"])
-    )
-    table = table.reset_index()
+    table = pd.DataFrame(rows, columns=columns)
+    table = table.set_index(["design_point", "replicate"]).reindex(planned).reset_index()
     table["seed"] = [
         sweep.seed_of(p, r) for p, r in zip(table["design_point"], table["replicate"], strict=True)
     ]
     table["status"] = table["status"].fillna("pending")
-    for column in ("error", "worker", "shard", "seconds", "step"):
-        if column not in table:
-            table[column] = None
-    design = sweep.design.reset_index()
-    table = table.merge(design, on="design_point", how="left")
-    first = [
-        "design_point",
-        "replicate",
-        "seed",
-        *sweep.names,
-        "status",
-        "error",
-        "seconds",
-        "worker",
-        "shard",
-        "step",
-    ]
-    rest = [column for column in table.columns if column not in first]
-    return table[first + rest].astype(
-        {"design_point": "int64", "replicate": "int64", "seed": "int64"}
-    )
+    for name in sweep.names:
+        table[name] = table["design_point"].map(sweep.design[name])
+    return table[columns]
 
 
-def summary_table(sweep: Sweep, runs: pd.DataFrame) -> pd.DataFrame:
-    """The summary (summary.csv): final-step statistics per design point and metric.
+def _runs_columns(sweep: Sweep, folder: Path) -> list[str]:
+    """Fixed columns of runs.csv: ids, parameters, facts, metrics, scorecard entries."""
+    from model import store  # noqa: PLC0415
+    from model.metrics import METRICS  # noqa: PLC0415
 
-    Over the completed replicates of each design point, at their final step: n, mean,
-    sd and the 95% t-interval of the mean (``model.experiment.t_interval``).
+    card: list[str] = []
+    for path in store.shard_paths(folder):  # the scorecard's entries, from the first run
+        found = [r for r in store.read_shard_runs(path) if r.get("scorecard")]
+        if found:
+            card = [f"scorecard.{k}" for k in found[0]["scorecard"]]
+            break
+    # Summarised entries stay columns even when no run completed (all failed).
+    card += [m for m in sweep.metrics if m.startswith("scorecard.") and m not in card]
+    return [*RUN_IDS, *sweep.names, *RUN_FACTS, *METRICS, *card]
 
-    Columns: design_point, the parameters, metric, step, n, mean, sd, ci95_low,
-    ci95_high; one row per design point and metric of ``sweep.metrics``.
+
+def _block_summary(sweep: Sweep, block: pd.DataFrame) -> list[tuple[Any, ...]]:
+    """(design_point, metric, step, n, mean, sd) per design point and metric of a block.
+
+    Over the completed replicates at their final step. Plain tuples: the parent keeps
+    them for every design point, so they must be small.
+    """
+    completed = block[block["status"] == "completed"]
+    by_point = completed.groupby("design_point")
+    steps = by_point["step"].max()
+    stats = {
+        metric: pd.to_numeric(completed[metric], errors="coerce")
+        .groupby(completed["design_point"])
+        .agg(["count", "mean", "std"])
+        for metric in sweep.metrics
+    }
+    rows = []
+    for point in block["design_point"].unique():
+        for metric in sweep.metrics:  # the sweep's metric order within a point
+            table = stats[metric]
+            found = point in table.index
+            n, mean, sd = table.loc[point] if found else (0, np.nan, np.nan)
+            step = steps.get(point, np.nan)
+            rows.append((int(point), metric, step, int(n), float(mean), float(sd)))
+    return rows
+
+
+def write_tables(sweep: Sweep, sweep_store: Any, batching: Batching) -> tuple[pd.DataFrame, _Tally]:
+    """Write runs.csv block by block from the shards' footers; return the summary.
+
+    runs.csv has one row per planned run: design_point, replicate, seed, the
+    parameters, status (completed, failed, or pending: not run yet), error, seconds
+    (wall), cpu_seconds (the run's thread), worker, shard, step (the final step), the
+    final-step value of every metric, then ``scorecard.<entry>``. The parent holds one
+    block of design points at a time, never the whole table (so its memory does not
+    grow with the number of runs).
+
+    The summary (summary.csv) has one row per design point and metric of
+    ``sweep.metrics``: design_point, the parameters, metric, step, n, mean, sd,
+    ci95_low, ci95_high, over the completed replicates at their final step (95%
+    t-interval of the mean, ``model.experiment.t_interval``).
     """
     from model.experiment import t_interval  # noqa: PLC0415
+    from model.store import atomic_write  # noqa: PLC0415
 
-    completed = runs[runs["status"] == "completed"]
-    parts = []
-    for metric in sweep.metrics:
-        values = (
-            pd.to_numeric(completed[metric], errors="coerce")
-            if metric in completed
-            else pd.Series(np.nan, index=completed.index)
-        )
-        grouped = values.groupby(completed["design_point"])
-        table = pd.DataFrame({"n": grouped.count(), "mean": grouped.mean(), "sd": grouped.std()})
-        table = table.reindex(range(sweep.points))
-        table["n"] = table["n"].fillna(0).astype("int64")
-        table["metric"] = metric
-        parts.append(table)
-    summary = t_interval(pd.concat(parts))
-    summary.index.name = "design_point"
-    steps = completed.groupby("design_point")["step"].max().reindex(range(sweep.points))
-    summary["step"] = steps.reindex(summary.index).to_numpy()
-    summary = summary.reset_index().merge(sweep.design.reset_index(), on="design_point")
-    columns = [
-        "design_point",
-        *sweep.names,
-        "metric",
-        "step",
-        "n",
-        "mean",
-        "sd",
-        "ci95_low",
-        "ci95_high",
+    folder = sweep_store.folder
+    columns = _runs_columns(sweep, folder)
+    summaries: list[tuple[Any, ...]] = []
+    tally = _Tally()
+
+    def write(handle: Any) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="")
+        for number, (points, records) in enumerate(_point_blocks(sweep, folder, batching)):
+            block = _block_table(sweep, points, records, columns)
+            block.to_csv(text, header=number == 0, index=False)
+            summaries.extend(_block_summary(sweep, block))
+            for status, count in block["status"].value_counts().items():
+                tally.counts[str(status)] = tally.counts.get(str(status), 0) + int(count)
+            failed = block[block["status"] == "failed"]
+            if tally.first_failure is None and len(failed):
+                tally.first_failure = failed.iloc[0][
+                    ["design_point", "replicate", "error"]
+                ].to_dict()
+        text.flush()
+        text.detach()  # atomic_write syncs and closes the file itself
+
+    atomic_write(folder / "runs.csv", write)
+    columns = ["design_point", "metric", "step", "n", "mean", "sd"]
+    summary = t_interval(pd.DataFrame(summaries, columns=columns).astype({"n": "int64"}))
+    summary = summary.merge(sweep.design.reset_index(), on="design_point", how="left")
+    summary = summary[
+        ["design_point", *sweep.names, "metric", "step", "n", "mean", "sd", "ci95_low", "ci95_high"]
     ]
-    # The parts were stacked in the sweep's metric order; a stable sort keeps it.
-    return summary[columns].sort_values("design_point", kind="stable").reset_index(drop=True)
-
-
-def _finish(sweep: Sweep, sweep_store: Any, ran: int, skipped: int) -> SweepResult:
-    """The runs table, the summary, the sensitivity indices and figure; final status."""
-    runs = runs_table(sweep, sweep_store.folder)
-    sweep_store.write_table("runs.csv", runs)
-    summary = summary_table(sweep, runs)
     sweep_store.write_table("summary.csv", summary)
-    result = SweepResult(sweep_store.folder, sweep, runs, summary, None, ran, skipped)
+    return summary, tally
+
+
+def _finish(
+    sweep: Sweep, sweep_store: Any, batching: Batching, ran: int, skipped: int
+) -> SweepResult:
+    """runs.csv, summary.csv, the sensitivity indices and figure; then the final status."""
+    summary, tally = write_tables(sweep, sweep_store, batching)
+    result = SweepResult(
+        sweep_store.folder, sweep, summary, None, ran, skipped, counts=dict(tally.counts)
+    )
     if sweep.kind in ("sobol", "morris") and result.pending == 0:
         from model import sensitivity  # noqa: PLC0415
 
@@ -1474,14 +1536,8 @@ def _finish(sweep: Sweep, sweep_store: Any, ran: int, skipped: int) -> SweepResu
         figure = sensitivity.sensitivity_figure(table, title=sweep.describe())
         result.figures.append(sweep_store.write_figure("sensitivity.png", figure))
         result.sensitivity = table
-    counts = {
-        "completed": result.completed,
-        "failed": result.failed,
-        "pending": result.pending,
-        "planned": sweep.runs,
-    }
-    if result.failed:
-        first = runs[runs["status"] == "failed"].iloc[0]
+    if tally.first_failure is not None:
+        first = tally.first_failure
         result.notes.append(
             f"{result.failed} of {sweep.runs} runs failed (recorded in runs.csv); the first: "
             f"design point {first['design_point']}, replicate {first['replicate']}: "
@@ -1490,12 +1546,12 @@ def _finish(sweep: Sweep, sweep_store: Any, ran: int, skipped: int) -> SweepResu
     outputs = ["sweep.json", "design.parquet", "timeseries/", "runs.csv", "summary.csv"]
     if result.sensitivity is not None:
         outputs += ["sensitivity.csv", "figures/sensitivity.png"]
-    sweep_store.update(counts=counts, outputs=outputs)
+    sweep_store.update(counts={**tally.counts, "planned": sweep.runs}, outputs=outputs)
     if result.pending:
         sweep_store.finish(
             "failed",
-            f"{result.pending} runs were not run (a task failed as a "
-            "whole); start the sweep again to run them",
+            f"{result.pending} runs were not run (a task failed as a whole); start the sweep "
+            "again to run them",
         )
     else:
         sweep_store.finish("completed")

@@ -40,7 +40,7 @@ TINY = {
 }
 FAILING_DEGREE = 5
 #: Columns that say where and how a run ran, not what it found.
-WHERE = ["seconds", "worker", "shard"]
+WHERE = ["seconds", "cpu_seconds", "worker", "shard"]
 
 
 def write_sweep(folder, document, name="sweep.yaml"):
@@ -343,6 +343,14 @@ def test_a_run_that_raises_is_recorded_with_its_error_and_the_sweep_carries_on(r
     manifest = json.loads((reference.folder / "sweep.json").read_text())
     assert manifest["status"] == "completed"
     assert manifest["counts"] == {"completed": 27, "failed": 9, "pending": 0, "planned": 36}
+
+
+def test_a_sweep_whose_every_run_fails_still_ends_with_its_tables(tmp_path):
+    document = {**TINY, "parameters": {"network.mean_degree": [FAILING_DEGREE]}}
+    result = run_sweep(load_sweep(write_sweep(tmp_path, document)), tmp_path / "out")
+    assert result.counts == {"completed": 0, "failed": 3, "pending": 0}
+    assert (result.summary["n"] == 0).all() and len(result.summary) == 3
+    assert load_results(tmp_path / "out").empty
 
 
 def test_the_summary_is_the_mean_and_t_interval_over_replicates_at_the_final_step(reference):
