@@ -17,13 +17,15 @@ by default): the index is ``S1 +- S1_conf``.
 Morris elementary effects (Morris 1991, doi:10.1080/00401706.1991.10484804;
 mu* of Campolongo, Cariboni & Saltelli 2007, doi:10.1016/j.envsoft.2006.10.004):
 
-    EE_i = [Y(x + delta e_i) - Y(x)] / delta   along each trajectory
+    EE_i = [Y(x + delta e_i) - Y(x)] / delta   along each trajectory, x scaled to
+                                               [0, 1] by the parameter's bounds
     mu = mean EE_i,  mu* = mean |EE_i|,  sigma = sd EE_i
 
-mu* ranks the parameters by influence; a large sigma against mu* means interactions
-or a non-linear effect. ``delta`` is measured in the units of the parameter's
-bounds, so mu* compares parameters only in "effect over the whole range" terms when
-the ranges are comparable; ``mu_star_conf`` is a bootstrap half-width.
+With x scaled to the unit range, mu* is the change of Y over a parameter's whole
+range, so parameters in different units compare directly (y = 3a - 0.5b with b in
+[0, 10] gives mu* 3 for a and 5 for b). mu* ranks the parameters by influence; a
+large sigma against mu* means interactions or a non-linear effect;
+``mu_star_conf`` is a bootstrap half-width.
 
 The outcome Y of a design point is the mean of a metric over its replicates at the
 final step (the sweep's summary.csv). Replicates run with their own seeds, so the
@@ -286,7 +288,7 @@ def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
         color="#ff7f0e",
         capsize=2,
     )
-    ax.set_yticks(y, order["parameter"], fontsize=8)
+    ax.set_yticks(y, [_short(name) for name in order["parameter"]], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
     ax.legend(fontsize=7, loc="best", framealpha=0.8)
@@ -303,7 +305,7 @@ def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
     )
     for _, row in part.iterrows():
         ax.annotate(
-            row["parameter"],
+            _short(row["parameter"]),
             (row["mu_star"], row["sigma"]),
             fontsize=7,
             xytext=(3, 3),
@@ -311,7 +313,7 @@ def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
         )
     top = float(np.nanmax([part["mu_star"].max(), part["sigma"].max(), 1e-12]))
     ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
-    ax.set_xlabel("mu* (mean |elementary effect|)", fontsize=8)
+    ax.set_xlabel("mu* (mean |effect| across the parameter's range)", fontsize=8)
     ax.set_ylabel("sigma", fontsize=8)
 
 
@@ -319,3 +321,8 @@ def _note_panel(ax: Any, note: str) -> None:
     ax.text(0.5, 0.5, note, ha="center", va="center", wrap=True, fontsize=8, transform=ax.transAxes)
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def _short(path: str) -> str:
+    """The last two parts of a dotted path: enough to tell parameters apart in a panel."""
+    return ".".join(path.split(".")[-2:])

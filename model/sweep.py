@@ -1533,7 +1533,11 @@ def _finish(
 
         table = sensitivity.indices(sweep, summary)
         sweep_store.write_table("sensitivity.csv", table)
-        figure = sensitivity.sensitivity_figure(table, title=sweep.describe())
+        title = (
+            f"{sweep.name}: {sweep.kind}, {sweep.points:,} design points x "
+            f"{sweep.replications} replicates"
+        )
+        figure = sensitivity.sensitivity_figure(table, title=title)
         result.figures.append(sweep_store.write_figure("sensitivity.png", figure))
         result.sensitivity = table
     if tally.first_failure is not None:
