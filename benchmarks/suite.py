@@ -34,6 +34,7 @@ from unittest import mock
 
 import mesa
 import networkx as nx
+import numba
 import numpy as np
 import scipy
 
@@ -62,6 +63,7 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "numpy": np.__version__,
         "scipy": scipy.__version__,
+        "numba": numba.__version__,
         "networkx": nx.__version__,
         "mesa": mesa.__version__,
         "threads": ", ".join(f"{v}={os.environ.get(v, '?')}" for v in THREAD_VARIABLES),
