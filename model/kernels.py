@@ -11,8 +11,9 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
   which also yields the two sums above for the new strengths; ``update_row_sums``
   takes both afresh for the rows that gained ties;
 - ``update_wellbeing``: satisfaction, trust and efficacy (submodels.update_wellbeing);
-- ``log_miss`` and ``take_part``: the mobilisation sums (submodels.mobilise) and the
-  record of who takes part (GovernanceModel._take_part);
+- ``shares``, ``log_miss``, ``reached`` and ``take_part``: the neighbour share, the
+  mobilisation sums and draws (submodels.mobilise) and the record of who takes part
+  (GovernanceModel._take_part);
 - ``upper_ties`` and ``largest_recent_components``: the edge list, and the largest
   connected group of recent participants, overall and per community (a union-find;
   metrics.active_component_share, district.community_metrics);
@@ -50,9 +51,11 @@ __all__ = [
     "largest_recent_components",
     "log_miss",
     "member_sums",
+    "reached",
     "reinforce_and_decay",
     "row_sums",
     "segment_counts",
+    "shares",
     "take_part",
     "ties_across_blocks",
     "update_row_sums",
@@ -249,6 +252,32 @@ def reinforce_and_decay(  # noqa: PLR0917 (numba compiles positional parameters 
         strength[i] = first + rest
         together[i] = total
     return strength, together, weakest
+
+
+@_jit
+def shares(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
+    """part_i / whole_i, and 0 where whole_i is not positive.
+
+    The neighbour share n_i = m_i / s_i (submodels.neighbour_share): the numbers of
+    ``np.divide(part, whole, out=zeros, where=whole > 0)`` in one pass.
+    """
+    out = np.zeros(part.size)
+    for i in range(part.size):
+        if whole[i] > 0:
+            out[i] = part[i] / whole[i]
+    return out
+
+
+@_jit
+def reached(draws: np.ndarray, missed: np.ndarray, out: np.ndarray) -> None:
+    """out_i = draws_i < 1 - missed_i: who the week's sources reach (in place).
+
+    Rule (submodels.mobilise): a resident missed by every source with probability
+    missed_i is reached when its uniform draw falls below 1 - missed_i.
+    """
+    flag = out.view(np.uint8)
+    for i in range(draws.size):
+        flag[i] = draws[i] < 1.0 - missed[i]
 
 
 @_jit

@@ -107,9 +107,7 @@ def neighbour_share(model: GovernanceModel, participated: np.ndarray) -> np.ndar
     over the ties (``TieEditor.member_sums``, the mat-vec W a); the sums over last week's
     participants were taken in last week's tie update, when ties have not changed since.
     """
-    weighted = model.ties.member_sums(participated)
-    strength = model.ties.strength
-    return np.divide(weighted, strength, out=np.zeros_like(weighted), where=strength > 0)
+    return kernels.shares(model.ties.member_sums(participated), model.ties.strength)
 
 
 def to_residents(ties: sp.csr_matrix, per_source: np.ndarray) -> np.ndarray:
@@ -171,8 +169,8 @@ def mobilise(model: GovernanceModel) -> None:
         (core.indptr, core.indices, core.data, np.log1p(-np.minimum(state.core_reach, 1 - 1e-12))),
         (unit.indptr, unit.indices, unit.data, np.log1p(-np.minimum(state.unit_reach, 1 - 1e-12))),
     )  # outreach[c_i] + sum over tied cores + sum over tied units, as to_residents sums
-    reached = 1.0 - np.exp(log_miss)
-    residents.mobilised[:] = model.rng.random(residents.mobilised.size) < reached
+    draws = model.rng.random(residents.mobilised.size)
+    kernels.reached(draws, np.exp(log_miss), residents.mobilised)  # draw < 1 - exp(log_miss)
 
 
 def base_unit_reach(model: GovernanceModel) -> np.ndarray:

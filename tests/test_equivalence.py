@@ -609,7 +609,17 @@ def scipy_add_entries(indptr, indices, data, rows, cols, value):
     return total.indptr, total.indices, total.data, added
 
 
+def numpy_shares(part, whole):
+    return np.divide(part, whole, out=np.zeros_like(part), where=whole > 0)
+
+
+def numpy_reached(draws, missed, out):
+    out[:] = draws < 1.0 - missed
+
+
 NUMPY_KERNELS = {
+    "shares": numpy_shares,
+    "reached": numpy_reached,
     "add_entries": scipy_add_entries,
     "segment_counts": numpy_segment_counts,
     "log_miss": numpy_log_miss,

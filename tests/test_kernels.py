@@ -355,3 +355,19 @@ def test_segment_counts_count_each_segments_true_values():
     assert got.tolist() == expected
     filled = np.diff(bounds) > 0
     assert np.array_equal(got[filled], np.add.reduceat(mask, bounds[:-1][filled], dtype=float))
+
+
+def test_shares_divide_where_the_whole_is_positive():
+    rng = np.random.default_rng(18)
+    part, whole = rng.random(100), rng.random(100)
+    whole[::7] = 0.0
+    expected = [p / w if w > 0 else 0.0 for p, w in zip(part.tolist(), whole.tolist(), strict=True)]
+    assert kernels.shares(part, whole).tolist() == expected
+
+
+def test_reached_residents_draw_below_one_minus_the_chance_to_be_missed():
+    rng = np.random.default_rng(19)
+    draws, missed = rng.random(200), rng.random(200)
+    out = np.zeros(200, bool)
+    kernels.reached(draws, missed, out)
+    assert out.tolist() == [d < 1.0 - m for d, m in zip(draws, missed, strict=True)]
