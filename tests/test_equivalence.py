@@ -668,3 +668,9 @@ def test_runs_with_compiled_kernels_equal_runs_with_the_numpy_code(monkeypatch, 
             getattr(plain.population.resident_ties, name),
         )
     assert compiled.rng.bit_generator.state == plain.rng.bit_generator.state
+
+
+def test_every_kernel_has_its_numpy_counterpart_in_the_run_comparison():
+    from model import kernels  # noqa: PLC0415
+
+    assert set(NUMPY_KERNELS) == set(kernels.__all__)
