@@ -43,9 +43,7 @@ class HouseholdDuty(Mechanism):
         size = np.bincount(community, minlength=model.population.n_communities)
         self.roster_size = size[community]
         # Households on duty per week: share of the roster, at least one.
-        self.per_week = np.maximum(1, np.rint(self.params.share * size)).astype(np.int64)[
-            community
-        ]
+        self.per_week = np.maximum(1, np.rint(self.params.share * size)).astype(np.int64)[community]
         self.position = np.zeros(community.size, dtype=np.int64)
         for c in range(size.size):
             members = np.flatnonzero(community == c)
