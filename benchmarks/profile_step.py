@@ -1,5 +1,8 @@
 """Where one step's time goes: ``python benchmarks/profile_step.py [RESIDENTS] [STEPS]``.
 
+``--beside-virus`` steps Mesa's virus example before every week, as the comparison in
+``run.py`` does, so that the step runs with the caches that example leaves behind.
+
 Runs a district (suite.district) and times every part of the weekly schedule
 (docs/ODD.md section 3) by wrapping the functions the step calls, without changing
 them. Prints CPU milliseconds per step (averaged over all steps, so parts that run
@@ -77,12 +80,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("residents", type=int, nargs="?", default=100_000)
     parser.add_argument("steps", type=int, nargs="?", default=26)
+    parser.add_argument(
+        "--beside-virus",
+        action="store_true",
+        help="step Mesa's virus_on_network example (same N) before every week, as the "
+        "benchmark's comparison does: the step then runs with the caches it leaves",
+    )
     args = parser.parse_args()
     suite.warm_up()
     model = GovernanceModel(suite.district(args.residents), agent_interval=0)
     clock = PhaseClock()
     instrument(model, clock)
-    total, _ = suite.cpu_timed(model.run, args.steps)
+    if args.beside_virus:
+        virus = suite.virus_model(args.residents, model.settings.network.mean_degree)
+        total = 0.0
+        for _ in range(args.steps):
+            virus.step()
+            total += suite.cpu_timed(model.step)[0]
+    else:
+        total, _ = suite.cpu_timed(model.run, args.steps)
     floor = suite.matvec_seconds(model)
     per_step = total / args.steps
     print(

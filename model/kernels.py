@@ -45,12 +45,15 @@ import numpy as np
 __all__ = [
     "add_entries",
     "add_ties",
+    "award_points",
     "consensus_reached",
     "exchange_rounds",
     "grouped_gini",
     "largest_recent_components",
     "log_miss",
+    "logit_utility",
     "member_sums",
+    "points_incentive",
     "reached",
     "reinforce_and_decay",
     "row_sums",
@@ -375,6 +378,110 @@ def log_miss(
     for i in range(n):
         result[i] = outreach[community[i]] + core_sum[i] + unit_sum[i]
     return result
+
+
+@_jit
+def logit_utility(
+    weights: np.ndarray,
+    terms: tuple[
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+        np.ndarray,
+    ],
+) -> np.ndarray:
+    """The participation utility u_i of the logit rule, for every resident, in one pass.
+
+    Rule (decision/logit.py, docs/ODD.md 7.4): u_i = b_d f_i D_i + b0 + b_e E_i + b_t T_i
+    + b_n N_i + b_m M_i + b_p I_i - b_c (1 - A_i) + X_i, the terms added in that order,
+    as ``participation_utility`` adds them, so the numbers are the same. (The logistic
+    stays numpy's: scipy's ``expit`` runs several times faster than a call of the C
+    library's ``exp`` per resident.)
+
+    Args:
+        weights: (b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c), ``decision.weights``.
+        terms: per resident (f, D, E, T, N, M, I, A, X): disposition factor, disposition,
+            efficacy, trust, neighbour share, mobilised (boolean), incentive,
+            availability and the mechanisms' extra utility.
+    """
+    factor, disposition, efficacy, trust, neighbours, mobilised, incentive, available, extra = terms
+    w_disposition, intercept, w_efficacy, w_trust = weights[0], weights[1], weights[2], weights[3]
+    w_neighbours, w_mobilised, w_incentive, w_cost = weights[4], weights[5], weights[6], weights[7]
+    asked = mobilised.view(np.uint8)
+    utility = np.empty(factor.size)
+    for i in range(factor.size):
+        u = w_disposition * factor[i]
+        u = u * disposition[i]
+        u = u + intercept
+        u = u + w_efficacy * efficacy[i]
+        u = u + w_trust * trust[i]
+        u = u + w_neighbours * neighbours[i]
+        u = u + w_mobilised * np.float64(asked[i])
+        u = u + w_incentive * incentive[i]
+        u = u - w_cost * (1.0 - available[i])
+        utility[i] = u + extra[i]
+    return utility
+
+
+@_jit
+def award_points(  # noqa: PLR0917 (numba compiles positional parameters only)
+    participating: np.ndarray,
+    community: np.ndarray,
+    can_redeem: np.ndarray,
+    points: np.ndarray,
+    points_earned: np.ndarray,
+    has_redeemed: np.ndarray,
+    per_participation: float,
+    threshold: float,
+) -> int:
+    """Points for taking part, and their redemption, in place; returns how many redeemed.
+
+    Rule (mechanisms/integral_scoring.py, docs/ODD.md 7.6): a resident taking part earns
+    ``per_participation`` points (added to its balance and to what it has earned); a
+    resident holding at least ``threshold`` points in a community with a partner
+    enterprise redeems ``threshold`` of them and is marked as having redeemed.
+    """
+    part = participating.view(np.uint8)
+    partner = can_redeem.view(np.uint8)
+    redeemed = has_redeemed.view(np.uint8)
+    count = 0
+    for i in range(points.size):
+        earned = per_participation * np.float64(part[i])
+        balance = points[i] + earned
+        points_earned[i] = points_earned[i] + earned
+        redeeming = (balance >= threshold) & (partner[community[i]] != 0)
+        if redeeming:
+            balance = balance - threshold
+            redeemed[i] = 1
+            count += 1
+        points[i] = balance
+    return count
+
+
+@_jit
+def points_incentive(  # noqa: PLR0917 (numba compiles positional parameters only)
+    community: np.ndarray,
+    value: np.ndarray,
+    has_redeemed: np.ndarray,
+    crowding_out: float,
+    incentive: np.ndarray,
+    disposition_factor: np.ndarray,
+) -> None:
+    """The points incentive and the crowding-out factor of every resident, in place.
+
+    Rule (mechanisms/integral_scoring.py, docs/ODD.md 7.4 and 7.6): I_i = the value of points in
+    the resident's community (1 where they can be redeemed); f_i = 1 - crowding_out once
+    the resident has redeemed points, else 1 (1 - crowding_out * 0).
+    """
+    redeemed = has_redeemed.view(np.uint8)
+    for i in range(incentive.size):
+        incentive[i] = value[community[i]]
+        disposition_factor[i] = 1.0 - crowding_out * np.float64(redeemed[i])
 
 
 @_jit

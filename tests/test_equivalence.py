@@ -617,7 +617,43 @@ def numpy_reached(draws, missed, out):
     out[:] = draws < 1.0 - missed
 
 
+def numpy_logit_utility(weights, terms):
+    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = weights.tolist()
+    f, d, e, t, n, m, p, a, x = terms
+    u = b_d * f  # as decision.logit.participation_utility added the terms
+    u *= d
+    u += b0
+    u += b_e * e
+    u += b_t * t
+    u += b_n * n
+    u += b_m * m
+    u += b_p * p
+    u -= b_c * (1.0 - a)
+    u += x
+    return u
+
+
+def numpy_award_points(
+    participating, community, can_redeem, points, points_earned, has_redeemed, per, threshold
+):
+    earned = per * participating
+    points += earned
+    points_earned += earned
+    redeeming = (points >= threshold) & can_redeem[community]
+    points[redeeming] -= threshold
+    has_redeemed |= redeeming
+    return int(redeeming.sum())
+
+
+def numpy_points_incentive(community, value, has_redeemed, crowding_out, incentive, factor):
+    incentive[:] = value[community]
+    factor[:] = 1.0 - crowding_out * has_redeemed
+
+
 NUMPY_KERNELS = {
+    "logit_utility": numpy_logit_utility,
+    "award_points": numpy_award_points,
+    "points_incentive": numpy_points_incentive,
     "shares": numpy_shares,
     "reached": numpy_reached,
     "add_entries": scipy_add_entries,

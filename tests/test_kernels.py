@@ -371,3 +371,76 @@ def test_reached_residents_draw_below_one_minus_the_chance_to_be_missed():
     out = np.zeros(200, bool)
     kernels.reached(draws, missed, out)
     assert out.tolist() == [d < 1.0 - m for d, m in zip(draws, missed, strict=True)]
+
+
+LOGIT_WEIGHTS = np.array([1.5, -3.0, 1.0, 0.8, 1.2, 1.0, 0.7, 1.1])
+
+
+def logit_terms(rng: np.random.Generator, n: int) -> tuple:
+    """Random per-resident terms of the logit utility (f, D, E, T, N, M, I, A, X)."""
+    factor = np.where(rng.random(n) < 0.3, 0.9, 1.0)
+    mobilised = rng.random(n) < 0.4
+    extra = np.where(rng.random(n) < 0.5, 0.6, 0.0)
+    return (factor, rng.random(n), rng.random(n), rng.random(n), rng.random(n), mobilised,
+            rng.choice([0.0, 0.3, 1.0], n), rng.random(n), extra)  # fmt: skip
+
+
+def test_logit_utility_adds_the_terms_resident_by_resident():
+    rng = np.random.default_rng(20)
+    terms = logit_terms(rng, 2000)
+    got = kernels.logit_utility(LOGIT_WEIGHTS, terms)
+    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = LOGIT_WEIGHTS.tolist()
+    for i in range(2000):
+        f, d, e, t, n, m, p, a, x = (float(term[i]) for term in terms)
+        u = b_d * f * d + b0 + b_e * e + b_t * t + b_n * n + b_m * m + b_p * p - b_c * (1 - a) + x
+        assert got[i] == u  # the same operations in the same order
+
+
+def test_logit_utility_is_numpys_sum_of_the_terms_to_the_last_bit():
+    rng = np.random.default_rng(21)
+    f, d, e, t, nb, m, p, a, x = terms = logit_terms(rng, 200_000)
+    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = LOGIT_WEIGHTS.tolist()
+    u = b_d * f  # in the order the numpy code added them
+    u *= d
+    u += b0
+    u += b_e * e
+    u += b_t * t
+    u += b_n * nb
+    u += b_m * m
+    u += b_p * p
+    u -= b_c * (1.0 - a)
+    u += x
+    assert np.array_equal(kernels.logit_utility(LOGIT_WEIGHTS, terms), u)
+
+
+def test_award_points_earns_then_redeems_resident_by_resident():
+    rng = np.random.default_rng(23)
+    n = 400
+    taking, community = rng.random(n) < 0.5, np.sort(rng.integers(0, 4, n))
+    can_redeem = np.array([True, False, True, True])
+    points = rng.choice([0.0, 10.0, 30.0, 40.0, 45.0], n)
+    earned = rng.choice([0.0, 20.0, 80.0], n)
+    redeemed = rng.random(n) < 0.1
+    before = points.copy(), earned.copy(), redeemed.copy()
+    count = kernels.award_points(
+        taking, community, can_redeem, points, earned, redeemed, 10.0, 50.0
+    )
+    expected_count = 0
+    for i in range(n):
+        balance = before[0][i] + (10.0 if taking[i] else 0.0)
+        assert earned[i] == before[1][i] + (10.0 if taking[i] else 0.0)
+        redeeming = balance >= 50.0 and can_redeem[community[i]]
+        expected_count += redeeming
+        assert points[i] == (balance - 50.0 if redeeming else balance)
+        assert redeemed[i] == (before[2][i] or redeeming)
+    assert count == expected_count > 0
+
+
+def test_points_incentive_is_the_value_of_points_and_the_crowding_factor():
+    rng = np.random.default_rng(24)
+    community, redeemed = rng.integers(0, 3, 100), rng.random(100) < 0.3
+    value = np.array([1.0, 0.3, 1.0])
+    incentive, factor = np.zeros(100), np.ones(100)
+    kernels.points_incentive(community, value, redeemed, 0.1, incentive, factor)
+    assert incentive.tolist() == [value[c] for c in community]
+    assert factor.tolist() == [0.9 if r else 1.0 for r in redeemed]

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import expit
 
+from model import kernels
 from model.decision.base import DecisionRule
 
 if TYPE_CHECKING:
@@ -35,22 +36,37 @@ __all__ = ["LogitRule", "participation_utility"]
 def participation_utility(model: GovernanceModel) -> np.ndarray:
     """u_i of the logit rule for every resident (see the module docstring).
 
-    The terms are added in the order of the formula, into one array.
+    The terms are added in the order of the formula, in one pass over the residents
+    (``kernels.logit_utility``; tests/test_equivalence.py checks it against the same
+    sum written with numpy arrays).
     """
     w = model.settings.decision.weights
     residents = model.population.residents
     state = model.step_state
-    u = w.disposition * state.disposition_factor
-    u *= residents.disposition
-    u += w.intercept
-    u += w.efficacy * residents.efficacy
-    u += w.trust * residents.trust
-    u += w.neighbours * state.neighbour_share
-    u += w.mobilised * residents.mobilised
-    u += w.incentive * state.incentive
-    u -= w.time_cost * (1.0 - residents.availability)
-    u += state.extra_utility
-    return u
+    weights = np.array(
+        [
+            w.disposition,
+            w.intercept,
+            w.efficacy,
+            w.trust,
+            w.neighbours,
+            w.mobilised,
+            w.incentive,
+            w.time_cost,
+        ]
+    )
+    terms = (
+        state.disposition_factor,
+        residents.disposition,
+        residents.efficacy,
+        residents.trust,
+        state.neighbour_share,
+        residents.mobilised,
+        state.incentive,
+        residents.availability,
+        state.extra_utility,
+    )
+    return kernels.logit_utility(weights, terms)
 
 
 class LogitRule(DecisionRule):

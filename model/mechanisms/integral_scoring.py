@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model import kernels
 from model.mechanisms.base import Mechanism
 from model.population import ENTERPRISE
 
@@ -86,20 +87,31 @@ class IntegralScoring(Mechanism):
         residents = model.population.residents
         state = model.step_state
         value = np.where(self.can_redeem, 1.0, self.params.unredeemable_value)
-        state.incentive[:] = value[residents.community]
-        state.disposition_factor[:] = 1.0 - self.params.crowding_out * residents.has_redeemed
+        # I_i = value[c_i], f_i = 1 - crowding_out [redeemed], in one pass.
+        kernels.points_incentive(
+            residents.community,
+            value,
+            residents.has_redeemed,
+            self.params.crowding_out,
+            state.incentive,
+            state.disposition_factor,
+        )
 
     def assess(self, model: GovernanceModel) -> None:
         """Award and redeem points; assess units every ``assessment_interval`` weeks."""
         residents = model.population.residents
-        earned = self.params.points_per_participation * residents.participating
-        residents.points += earned
-        residents.points_earned += earned
         threshold = self.params.redemption_threshold
-        redeeming = (residents.points >= threshold) & self.can_redeem[residents.community]
-        residents.points[redeeming] -= threshold
-        residents.has_redeemed |= redeeming
-        self.points_redeemed += threshold * int(redeeming.sum())
+        redeemed = kernels.award_points(  # earn, then redeem where a partner takes points
+            residents.participating,
+            residents.community,
+            self.can_redeem,
+            residents.points,
+            residents.points_earned,
+            residents.has_redeemed,
+            self.params.points_per_participation,
+            threshold,
+        )
+        self.points_redeemed += threshold * redeemed
         if model.week % self.params.assessment_interval == 0:
             self._assess_units(model)
 
