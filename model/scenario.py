@@ -47,7 +47,9 @@ MECHANISM_NAMES = (
 COMPARATIVE_MECHANISM_NAMES = ("household_duty",)
 
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNegative = Annotated[float, Field(ge=0.0)]
+#: Amounts (resources, capacities, rates, points): finite, and bounded far above any
+#: plausible community so that a typo (1e12) is an error, not an out-of-memory crash.
+NonNegative = Annotated[float, Field(ge=0.0, le=1_000_000.0)]
 
 
 class ScenarioError(ValueError):
@@ -65,7 +67,10 @@ class ScenarioError(ValueError):
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+    # allow_inf_nan=False: inf and nan are never meaningful parameter values.
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+    )
 
 
 # --------------------------------------------------------------------------- population
@@ -87,8 +92,10 @@ class UnitKind(Section):
         description="Share of these units that have a party branch "
         "(and so can join the joint party committee)."
     )
-    ties: NonNegative = Field(
-        description="Mean number of residents tied to one unit (employees, members, clients)."
+    ties: float = Field(
+        ge=0.0,
+        le=100_000.0,
+        description="Mean number of residents tied to one unit (employees, members, clients).",
     )
     reach: Share = Field(
         0.0,
@@ -319,9 +326,15 @@ class Decision(Section):
 class Issues(Section):
     """Community issues (public affairs): model state, not agents."""
 
-    rate: NonNegative = Field(4.0, description="New issues per 1,000 residents per week (Poisson).")
-    mean_cost: float = Field(8.0, gt=0.0, description="Mean resources an issue needs (Gamma).")
-    cost_shape: float = Field(2.0, gt=0.0, description="Gamma shape of issue costs.")
+    rate: float = Field(
+        4.0, ge=0.0, le=1000.0, description="New issues per 1,000 residents per week (Poisson)."
+    )
+    mean_cost: float = Field(
+        8.0, gt=0.0, le=1_000_000.0, description="Mean resources an issue needs (Gamma)."
+    )
+    cost_shape: float = Field(
+        2.0, gt=0.0, le=1_000_000.0, description="Gamma shape of issue costs."
+    )
     decision_share: Share = Field(
         0.4,
         description="Share of issues that need a collective decision before they can be "
@@ -388,8 +401,10 @@ class Interconnection(Mechanism):
     appeal: float = Field(
         0.6, ge=0.0, le=20.0, description="Added to the participation utility in activity weeks."
     )
-    new_ties: NonNegative = Field(
+    new_ties: float = Field(
         0.05,
+        ge=0.0,
+        le=100.0,
         description="Mean new ties each participant forms with other participants at an "
         "activity (Poisson).",
     )
@@ -478,7 +493,10 @@ class IntegralScoring(Mechanism):
         10.0, description="Points per week of taking part (~1 yuan per point)."
     )
     redemption_threshold: float = Field(
-        50.0, gt=0.0, description="Points redeemed at a time at a partner enterprise."
+        50.0,
+        gt=0.0,
+        le=1_000_000.0,
+        description="Points redeemed at a time at a partner enterprise.",
     )
     partner_share: Share = Field(0.5, description="Share of enterprises that redeem points.")
     unredeemable_value: Share = Field(
