@@ -40,6 +40,7 @@ from tqdm.auto import tqdm
 
 from model import store
 from model.governance import GovernanceModel
+from model.network import build_graph
 from model.scenario import Scenario
 
 __all__ = [
@@ -145,8 +146,12 @@ def run_replicate(scenario: Scenario, replicate: int, seed: int) -> pd.DataFrame
 
 
 def initial_network(scenario: Scenario, seed: int) -> nx.Graph:
-    """The community graph of a replicate at week 0 (``model.grid.G``, nothing run)."""
-    return GovernanceModel(scenario, rng=seed, agent_interval=0).grid.G
+    """The community graph of a replicate at week 0 (``model.grid.G``, nothing run).
+
+    Built from the population alone: the figure needs the graph, not Mesa's cells and
+    one agent per node (seconds at a district's size).
+    """
+    return build_graph(GovernanceModel(scenario, rng=seed, agent_interval=0).population)
 
 
 # --------------------------------------------------------------------------- executors

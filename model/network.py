@@ -140,7 +140,8 @@ def unit_tie_matrix(
 
     A share ``unit_local_share`` of a unit's ties go to its home block, the rest to its
     community, except that with probability ``unit_other_community_share`` such a tie
-    goes to another community (units may serve several communities of a district).
+    goes to another community of the unit's street (units may serve several
+    neighbouring communities of a district: ``neighbouring_communities``).
     """
     n_units, n = units.kind.size, residents.block.size
     if n_units == 0:
@@ -158,11 +159,11 @@ def unit_tie_matrix(
     home, comm = units.block[unit], units.community[unit]
     other = scenario.network.unit_other_community_share
     if other > 0 and comm_len.size > 1:
-        # Units may serve several communities: some ties go to a neighbouring community.
         away = ~local & (rng.random(unit.size) < other)
-        step = 1 + rng.integers(0, comm_len.size - 1, int(away.sum()))
         comm = comm.copy()
-        comm[away] = (comm[away] + step) % comm_len.size
+        comm[away] = neighbouring_communities(
+            comm[away], comm_len.size, scenario.population.streets, rng
+        )
     u = rng.random(unit.size)
     resident = np.where(
         local,
@@ -173,6 +174,27 @@ def unit_tie_matrix(
     matrix.sum_duplicates()
     matrix.data[:] = 1.0
     return matrix
+
+
+def neighbouring_communities(
+    community: np.ndarray, communities: int, streets: int, rng: np.random.Generator
+) -> np.ndarray:
+    """For each community given, another community drawn uniformly from its street.
+
+    A unit serving several communities serves its neighbours: another community of
+    its own street (communities are split evenly over streets, in order:
+    ``linkage.street_of``), or, where the street has a single community, any other
+    community of the district. One integer draw per entry.
+    """
+    street = (community * streets) // communities
+    # The first community of street s is ceil(s C / S); the street ends where s + 1 starts.
+    first = -((-street * communities) // streets)
+    size = -((-(street + 1) * communities) // streets) - first
+    alone = size == 1
+    first = np.where(alone, 0, first)
+    size = np.where(alone, communities, size)
+    step = 1 + rng.integers(0, size - 1)
+    return first + (community - first + step) % size
 
 
 def core_tie_matrix(residents: Residents, communities: int) -> sp.csr_matrix:

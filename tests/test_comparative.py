@@ -136,12 +136,17 @@ def higher(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def test_japanese_sign_up_falls_as_reported():
-    scenario = load_scenario(ROOT / "comparative" / "japan.yaml", {"steps": 520})
-    model = GovernanceModel(scenario, rng=5, agent_interval=0)
-    start = model.population.residents.member.mean()
-    model.run()
-    # 78% -> 71.7% over ten years: about -0.6 points a year.
-    assert -0.12 < model.population.residents.member.mean() - start < -0.01
+    # The reported decade, FY2010 to FY2020: 78% -> 71.7% of households signed up.
+    # 10,000 households: the sampling noise of ten years of joining and leaving is then
+    # about half a point.
+    overrides = {
+        "steps": 520,
+        "population.membership_share": 0.78,
+        "population.residents": 10_000,
+    }
+    scenario = load_scenario(ROOT / "comparative" / "japan.yaml", overrides)
+    model = GovernanceModel(scenario, rng=5, agent_interval=0).run()
+    assert model.population.residents.member.mean() == pytest.approx(0.717, abs=0.01)
 
 
 def test_beijing_resolves_escalated_issues_faster_than_xingning():

@@ -12,6 +12,7 @@ from model.experiment import ALL_COMMUNITIES, run_replicate
 from model.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED
 from model.linkage import STREET, street_of
 from model.metrics import METRICS, gini
+from model.network import neighbouring_communities
 
 DISTRICT = {
     "population.residents": 4000,
@@ -178,10 +179,27 @@ def test_units_may_serve_several_communities():
     resident_community = model.population.residents.community[ties.col]
     away = (unit_community != resident_community).mean()
     assert 0.1 < away < 0.4  # about half of the non-local half
+    # They serve their neighbours: other communities of their own street.
+    streets = model.settings.population.streets
+    crossing = unit_community != resident_community
+    unit_street = street_of(unit_community[crossing], 4, streets)
+    assert (unit_street == street_of(resident_community[crossing], 4, streets)).all()
     default = GovernanceModel(district(steps=1), rng=7, agent_interval=0).population.unit_ties
     coo = default.tocoo()
     units = GovernanceModel(district(steps=1), rng=7, agent_interval=0).population.units
     assert (units.community[coo.row] == model.population.residents.community[coo.col]).all()
+
+
+def test_a_unit_serves_other_communities_of_its_street_or_any_where_it_is_alone():
+    rng = np.random.default_rng(3)
+    community = np.repeat(np.arange(5), 400)  # 5 communities, 2 streets: {0, 1, 2}, {3, 4}
+    other = neighbouring_communities(community, 5, 2, rng)
+    assert (other != community).all()
+    assert (street_of(other, 5, 2) == street_of(community, 5, 2)).all()
+    # Each other community of the street is about equally likely.
+    assert abs(np.mean(other[community == 0] == 1) - 0.5) < 0.08
+    lonely = neighbouring_communities(np.repeat(np.arange(3), 300), 3, 3, rng)
+    assert set(lonely[:300].tolist()) == {1, 2}  # alone on its street: any other community
 
 
 def test_district_of_fifty_communities_runs():

@@ -33,8 +33,15 @@ the games are rebuilt when they do (checked every step by comparing the structur
 
 Source: Santos, F. C., Santos, M. D. & Pacheco, J. M. (2008). Social diversity
 promotes the emergence of cooperation in public goods games. Nature 454:213-216,
-doi:10.1038/nature06940. Normalisation as in Santos & Pacheco (2005), Phys. Rev.
-Lett. 95:098104, doi:10.1103/PhysRevLett.95.098104.
+doi:10.1038/nature06940.
+
+The normalisation is govsim's reading of the 2008 paper's words, not a formula it
+gives. Santos & Pacheco (2005, Phys. Rev. Lett. 95:098104,
+doi:10.1103/PhysRevLett.95.098104), for two-player games, bound the two payoffs
+separately (the larger degree times the spread of one game's payoffs); that bound is
+looser than the joint maximum above (about 4x per game, 17x per individual on a small
+Barabasi-Albert graph), so imitation is slower under it, and docs/VALIDATION.md reports
+how much that moves the cooperation curve near its onset.
 """
 
 from __future__ import annotations
