@@ -28,7 +28,13 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from model.scenario import ScenarioError, load_scenario, scenario_json_schema, scenario_reference
+from model.scenario import (
+    ScenarioError,
+    load_scenario,
+    read_value,
+    scenario_json_schema,
+    scenario_reference,
+)
 
 if TYPE_CHECKING:
     from model.experiment import RunRecord
@@ -65,7 +71,7 @@ def dotted_assignment(text: str) -> tuple[str, Any]:
             f"expected dotted.key=value (e.g. frictions.admin_burden=0.2), got '{text}'"
         )
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = read_value(raw) if raw.strip() else None
     except yaml.YAMLError as error:
         problem = getattr(error, "problem", None) or "not valid YAML"
         raise argparse.ArgumentTypeError(

@@ -18,6 +18,7 @@ import copy
 import difflib
 import functools
 import json
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import UnionType
@@ -61,15 +62,18 @@ class ScenarioError(ValueError):
 
     def __init__(self, message: str, *, source: str | None = None) -> None:
         self.source = source
+        self.message = message
         super().__init__(f"{source}: {message}" if source else message)
 
 
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are frozen."""
 
-    # allow_inf_nan=False: inf and nan are never meaningful parameter values.
+    # allow_inf_nan=False: inf and nan are never meaningful parameter values. strict:
+    # `steps: true` or `steps: "10"` is a typo to report, not a value to coerce (an
+    # integer still passes where a number is asked for).
     model_config = ConfigDict(
-        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False
+        extra="forbid", frozen=True, validate_default=True, allow_inf_nan=False, strict=True
     )
 
 
@@ -688,7 +692,11 @@ class Scenario(Section):
                 f"is {self.population.residents}: give one threshold per resident"
             )
         if self.population.residents < self.population.communities * 2:
-            raise ValueError("population.residents must be at least 2 per community")
+            raise ValueError(
+                f"population.residents ({self.population.residents}) must be at least 2 per "
+                f"community: population.communities is {self.population.communities}, so at "
+                f"least {2 * self.population.communities} residents"
+            )
         if self.population.streets > self.population.communities:
             raise ValueError(
                 f"population.streets ({self.population.streets}) must not exceed "
@@ -751,7 +759,11 @@ def set_dotted(document: dict[str, Any], path: str, value: Any) -> None:
         annotation = fields[key].annotation
         is_section = isinstance(annotation, type) and issubclass(annotation, BaseModel)
         if depth == len(parts) - 1:
-            node[key] = value
+            # A mapping given to a section merges into it key by key, as `extends` does.
+            if is_section and isinstance(value, Mapping) and isinstance(node.get(key), dict):
+                node[key] = deep_merge(node[key], value)
+            else:
+                node[key] = value
             return
         if not is_section:
             raise ScenarioError(
@@ -814,10 +826,48 @@ def format_validation_error(error: ValidationError, *, lines: Origins | None = N
             parent, _, key = path.rpartition(".")
             problems.append(f"{where}: unknown key{_unknown_key_hint(parent, key)}")
             continue
-        problems.append(f"{where} = {_shown(item.get('input'))}: {item['msg']}")
+        if not item["loc"]:  # a rule across fields (Scenario._consistent)
+            problems.append(_across_fields(item["msg"], lines))
+            continue
+        problems.append(f"{where} = {_shown(item.get('input'))}: {_explained(path, item)}")
     count = len(problems)
     head = "invalid scenario" + (f" ({count} problems)" if count > 1 else "")
     return f"{head}: " + "; ".join(problems) + "."
+
+
+def _field(path: str) -> Any:
+    """The pydantic FieldInfo at dotted ``path`` (None where the path names no field)."""
+    model: type[BaseModel] = Scenario
+    info = None
+    for key in path.split("."):
+        if info is not None:
+            if not _is_section(info.annotation):
+                return None
+            model = info.annotation
+        info = model.model_fields.get(key)
+        if info is None:
+            return None
+    return info
+
+
+def _explained(path: str, item: Mapping[str, Any]) -> str:
+    """Pydantic's message, with what the field allows when the value had the wrong type."""
+    message = item["msg"]
+    info = _field(path)
+    if info is None or ("type" not in item["type"] and "parsing" not in item["type"]):
+        return message
+    if _is_section(info.annotation):
+        keys = ", ".join(sorted(info.annotation.model_fields))
+        return f"'{path}' is a section, not a value: set its keys ({path}.KEY), one of {keys}"
+    return f"{message}; allowed: {_kind(info.annotation, info.metadata)}"
+
+
+def _across_fields(message: str, lines: Origins | None) -> str:
+    """A rule that joins several fields, with where each field it names was written."""
+    text = message.removeprefix("Value error, ")
+    named = dict.fromkeys(re.findall(r"\b[a-z_]+(?:\.[a-z_]+)+\b", text))
+    where = [f"{name}{_origin(name, lines)}" for name in named if _origin(name, lines)]
+    return text + (f" (set at: {', '.join(where)})" if where else "")
 
 
 def _section_keys(parent: str) -> list[str] | None:
@@ -1028,7 +1078,27 @@ def scenario_reference() -> str:
 # --------------------------------------------------------------------------- YAML files
 
 
-class _LineLoader(yaml.SafeLoader):
+class _ScenarioLoader(yaml.SafeLoader):
+    """Safe YAML loader that also reads ``1e3`` as a number, as YAML 1.2 does.
+
+    PyYAML follows YAML 1.1, where a float needs a dot (``1.0e3``) and ``1e3`` is text:
+    with strict types, a budget of ``1e3`` would then be an error.
+    """
+
+
+_ScenarioLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
+    list("-+0123456789"),
+)
+
+
+def read_value(text: str) -> Any:
+    """One YAML value (a ``--set`` value), read as scenario files are read."""
+    return yaml.load(text, Loader=_ScenarioLoader)  # a SafeLoader: no Python objects
+
+
+class _LineLoader(_ScenarioLoader):
     """Safe YAML loader (no Python objects) that remembers the line of every key.
 
     Aliases (``*name``) are refused: ``extends`` shares settings between files, and a
@@ -1101,7 +1171,14 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
         raise ScenarioError("file not found.", source=str(path)) from None
     except IsADirectoryError:
         raise ScenarioError("is a folder, not a scenario file.", source=str(path)) from None
-    except (OSError, UnicodeDecodeError) as error:
+    except UnicodeDecodeError as error:
+        line = error.object[: error.start].count(b"\n") + 1
+        raise ScenarioError(
+            f"line {line}: not UTF-8 text (byte 0x{error.object[error.start]:02x}); save the "
+            "file as UTF-8.",
+            source=str(path),
+        ) from None
+    except OSError as error:
         raise ScenarioError(f"cannot be read: {error}.", source=str(path)) from None
     try:
         data = yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
@@ -1117,7 +1194,12 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     except RecursionError:
         raise ScenarioError("YAML nested too deeply.", source=str(path)) from None
     if data is None:
-        data = _Located({}, {})
+        raise ScenarioError(
+            "the file is empty (or holds only comments): a scenario file must hold a "
+            "mapping of keys to values, at least a name and 'extends: one_core_multiple.yaml' "
+            "(see scenarios/README.md).",
+            source=str(path),
+        )
     if not isinstance(data, dict):
         raise ScenarioError(
             f"a scenario file must hold a mapping of keys to values, not a {type(data).__name__}.",
@@ -1139,6 +1221,10 @@ def deep_merge(parent: Mapping[str, Any], child: Mapping[str, Any]) -> dict[str,
     return merged
 
 
+#: The longest chain of ``extends`` a scenario may have (far beyond any real use).
+MAX_EXTENDS_DEPTH = 32
+
+
 def resolve_document(
     path: Path, _chain: tuple[Path, ...] = ()
 ) -> tuple[dict[str, Any], dict[str, tuple[Path, int]]]:
@@ -1150,6 +1236,12 @@ def resolve_document(
     """
     path = Path(path)
     resolved = path.resolve()
+    if len(_chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(
+            f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files (starting at "
+            f"{_chain[0]}); at most {MAX_EXTENDS_DEPTH} are allowed.",
+            source=str(path),
+        )
     if resolved in _chain:
         cycle = " -> ".join(str(p) for p in (*_chain, resolved))
         raise ScenarioError(
@@ -1174,8 +1266,24 @@ def resolve_document(
             f"{problem} (looked for {parent_path}). The path is relative to this file.",
             source=str(path),
         )
-    parent_document, parent_located = resolve_document(parent_path, (*_chain, resolved))
+    try:
+        parent_document, parent_located = resolve_document(parent_path, (*_chain, resolved))
+    except ScenarioError as error:
+        if error.source is None or Path(error.source).resolve() != parent_path:
+            raise  # already says how it was reached, or is about the chain as a whole
+        raise ScenarioError(
+            f"{error.message} (reached through 'extends' on line {lines.get('extends', '?')} of "
+            f"{path})",
+            source=error.source,
+        ) from None
     return deep_merge(parent_document, document), {**parent_located, **located}
+
+
+def _dotted_keys(path: str, value: Any) -> list[str]:
+    """The dotted keys a value set at ``path`` names (a mapping: each of its leaves)."""
+    if not isinstance(value, Mapping) or not value:
+        return [path]
+    return [key for name, child in value.items() for key in _dotted_keys(f"{path}.{name}", child)]
 
 
 def _origins(path: Path, located: Mapping[str, tuple[Path, int]]) -> dict[str, int | str]:
@@ -1227,7 +1335,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
         except ScenarioError as error:
             raise ScenarioError(f"--set {dotted}: {error}", source=str(path)) from None
         # The value is the override's now: point there, not at the file's line.
-        for key in [key for key in origins if key == dotted or key.startswith(f"{dotted}.")]:
-            del origins[key]
-        origins[dotted] = "set by --set"
+        for key in _dotted_keys(dotted, value):
+            for old in [old for old in origins if old == key or old.startswith(f"{key}.")]:
+                del origins[old]
+            origins[key] = "set by --set"
     return validate_document(document, source=str(path), lines=origins)

@@ -194,8 +194,74 @@ def test_an_extends_cycle_through_the_file_itself_is_refused(tmp_path):
         load_scenario(path)
 
 
-def test_an_empty_file_is_the_default_scenario(tmp_path):
-    assert load_scenario(_write(tmp_path, "empty.yaml", "")) == Scenario()
+@pytest.mark.parametrize("text", ["", "# only a comment\n", "null\n"])
+def test_an_empty_file_is_an_error_not_the_default_scenario(tmp_path, text):
+    # A truncated or unsaved file must not silently run the full default scenario.
+    with pytest.raises(ScenarioError, match="the file is empty"):
+        load_scenario(_write(tmp_path, "empty.yaml", text))
+
+
+def test_types_are_strict_and_errors_say_what_is_allowed(tmp_path):
+    for text, expected in [
+        ("steps: true\n", "allowed: integer, 1 to 1,000,000"),
+        ('steps: "10"\n', "valid integer"),
+        ("steps: 5.0\n", "valid integer"),
+        ('mechanisms:\n  rotation:\n    enabled: "false"\n', "allowed: true/false"),
+        ("mechanisms:\n  rotation: true\n", "'mechanisms.rotation' is a section"),
+    ]:
+        with pytest.raises(ScenarioError, match=re.escape(expected)):
+            load_scenario(_write(tmp_path, "typed.yaml", f"name: typed\n{text}"))
+    # A whole number is still a number.
+    assert (
+        load_scenario(_write(tmp_path, "n.yaml", "frictions:\n  budget: 30\n")).frictions.budget
+        == 30
+    )
+
+
+def test_a_rule_across_fields_names_where_each_field_was_set(tmp_path):
+    path = _write(tmp_path, "x.yaml", "name: x\npopulation:\n  residents: 10\n  communities: 20\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    message = str(caught.value)
+    assert "at least 40 residents" in message
+    assert (
+        "population.residents (line 3)" in message and "population.communities (line 4)" in message
+    )
+    assert "(top)" not in message and "Value error" not in message
+
+
+def test_a_mapping_set_on_a_section_merges_into_it(tmp_path):
+    path = _write(tmp_path, "b.yaml", "name: b\npopulation:\n  block_size: 10\n  residents: 100\n")
+    scenario = load_scenario(path, {"population": {"residents": 60}})
+    assert (scenario.population.block_size, scenario.population.residents) == (10, 60)
+    with pytest.raises(ScenarioError, match=r"'population.residents' \(set by --set\)"):
+        load_scenario(path, {"population": {"residents": "x"}})
+
+
+def test_a_long_extends_chain_is_refused_with_its_limit(tmp_path):
+    _write(tmp_path, "c0.yaml", "name: c0\n")
+    for i in range(1, 40):
+        _write(tmp_path, f"c{i}.yaml", f"extends: c{i - 1}.yaml\nname: c{i}\n")
+    assert load_scenario(tmp_path / "c20.yaml").name == "c20"
+    with pytest.raises(ScenarioError, match="'extends' chain longer than 32 files"):
+        load_scenario(tmp_path / "c39.yaml")
+
+
+def test_an_error_in_a_parent_says_which_child_extends_it(tmp_path):
+    _write(tmp_path, "parent.yaml", "name: p\nsteps: 20: 30\n")
+    _write(tmp_path, "child.yaml", "name: c\nextends: parent.yaml\n")
+    with pytest.raises(
+        ScenarioError,
+        match=r"parent.yaml: line 2.*reached through 'extends' on line 2 of .*child.yaml",
+    ):
+        load_scenario(tmp_path / "child.yaml")
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "latin.yaml"
+    path.write_bytes(b"name: x\ndescription: caf\xe9\n")
+    with pytest.raises(ScenarioError, match="line 2: not UTF-8 text"):
+        load_scenario(path)
 
 
 # --------------------------------------------------------------------------- properties
