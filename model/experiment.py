@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
+from multiprocessing import forkserver, resource_tracker
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -212,6 +213,25 @@ def _await_workers(started: Any, count: int, timeout: float = 300.0) -> None:
             raise RuntimeError(f"worker processes did not start within {timeout:.0f} s")
 
 
+def _start_forkserver_deaf_to_ctrl_c() -> None:
+    """Start multiprocessing's fork server with Ctrl-C blocked (if not running yet).
+
+    Ctrl-C in a terminal reaches the whole process group. The server ignores SIGINT
+    only once it has imported its preload modules, which takes seconds: a Ctrl-C
+    before that printed its KeyboardInterrupt traceback. A blocked signal stays blocked
+    across fork and exec, so the server (and the workers it forks) never sees it; the
+    parent gets any Ctrl-C of that moment as soon as it is unblocked.
+    """
+    # The resource tracker first: starting it unblocks SIGINT (it blocks the signal
+    # for its own start), which would undo the block below.
+    resource_tracker.ensure_running()
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
 @dataclass
 class ProcessExecutor:
     """Run tasks on ``workers`` local processes (multiprocessing, forkserver).
@@ -234,6 +254,7 @@ class ProcessExecutor:
         """
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(list(self.preload))
+        _start_forkserver_deaf_to_ctrl_c()
         started = context.Semaphore(0)
         count = len(tasks) if isinstance(tasks, Sized) else self.workers
         processes = min(self.workers, max(count, 1))
