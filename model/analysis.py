@@ -96,7 +96,7 @@ import pandas as pd
 from scipy import stats
 
 from model import store
-from model.experiment import ALL_COMMUNITIES, ID_COLUMNS, t_interval
+from model.experiment import ALL_COMMUNITIES, ID_COLUMNS, clip_to_ranges, t_interval
 from model.metrics import OBJECTIVES
 from model.plots import MAIN_METRICS
 
@@ -339,7 +339,8 @@ def describe(values: pd.DataFrame, window: Window) -> pd.DataFrame:
     """
     grouped = values.groupby(["metric", "scenario"], sort=False)[window]
     table = grouped.agg(["count", "mean", "std"]).rename(columns={"count": "n", "std": "sd"})
-    return t_interval(table).rename(columns={"ci95_low": "ci_low", "ci95_high": "ci_high"})
+    table = clip_to_ranges(t_interval(table), list(table.index.get_level_values("metric")))
+    return table.rename(columns={"ci95_low": "ci_low", "ci95_high": "ci_high"})
 
 
 # --------------------------------------------------------------------------- statistics
@@ -744,6 +745,7 @@ def summarise_sweep(
     grouped = long.groupby(["design_point", "metric"], sort=False)["value"]
     table = grouped.agg(["count", "mean", "std"]).rename(columns={"count": "n", "std": "sd"})
     table = t_interval(table).reset_index().merge(design, on="design_point")
+    table = clip_to_ranges(table, table["metric"].tolist())
     table["summary"] = f"mean of the last {last} weeks"
     names = [c for c in design.columns if c != "design_point"]
     order = {metric: index for index, metric in enumerate(metrics)}

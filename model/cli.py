@@ -46,6 +46,7 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, the shell's convention
 EXIT_TERMINATED = 143  # 128 + SIGTERM
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout went away
 
 
 class Terminated(KeyboardInterrupt):
@@ -79,6 +80,13 @@ def dotted_assignment(text: str) -> tuple[str, Any]:
             "text that contains ':' or '#'"
         ) from None
     return key, value
+
+
+def _folder(text: str) -> str:
+    """An output folder argument: any path but an empty one."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("the folder is empty; give a path (e.g. results/mine)")
+    return text
 
 
 def _bounded_int(low: int, high: int) -> Any:
@@ -400,7 +408,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_bounded_int(0, 2**63 - 1), metavar="S", help="root seed")
     p.add_argument("--steps", type=_bounded_int(1, 1_000_000), metavar="T", help="weeks")
     _add_set(p)
-    p.add_argument("--out", metavar="DIR", help="run folder (default: results/<name>/)")
+    p.add_argument(
+        "--out", metavar="DIR", type=_folder, help="run folder (default: results/<name>/)"
+    )
     p.add_argument(
         "--workers",
         type=_bounded_int(1, 1024),
@@ -475,7 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="multiple-comparison correction: holm (family-wise error, default) or bh "
         "(Benjamini-Hochberg false discovery rate)",
     )
-    p.add_argument("--out", metavar="DIR", help="output folder (default: results/comparison/)")
+    p.add_argument(
+        "--out", metavar="DIR", type=_folder, help="output folder (default: results/comparison/)"
+    )
     p.set_defaults(handler=compare)
 
     p = verbs.add_parser(
@@ -503,7 +515,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="run on a Dask distributed cluster, e.g. tcp://10.0.0.5:8786 (needs the dask "
         "extra; workers must see the output folder at the same path)",
     )
-    p.add_argument("--out", metavar="DIR", help="sweep folder (default: results/<name>/)")
+    p.add_argument(
+        "--out", metavar="DIR", type=_folder, help="sweep folder (default: results/<name>/)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(handler=sweep)
 
@@ -531,7 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reproduce published models inside govsim (docking suite).",
     )
     p.add_argument("--quick", action="store_true", help="fewer replicates, smaller graphs")
-    p.add_argument("--out", metavar="DIR", help="where to write the report")
+    p.add_argument("--out", metavar="DIR", type=_folder, help="where to write the report")
     p.set_defaults(handler=validate)
 
     p = verbs.add_parser(
@@ -559,7 +573,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 (one exit code per outcome)
     """Run one ``govsim`` command and return its exit code (see module docstring)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -578,6 +592,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{verb}: interrupted; nothing was marked complete.", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`govsim schema | head`): stop quietly, as a shell
+        # pipeline's writer does; point stdout at /dev/null so the flush at exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except Exception as error:
         if isinstance(error, _bad_input_errors()):
             print(f"{verb}: error: {error}", file=sys.stderr)

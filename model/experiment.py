@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 
 from model import store
 from model.governance import GovernanceModel
+from model.metrics import METRICS
 from model.network import build_graph
 from model.scenario import Scenario
 
@@ -484,11 +485,35 @@ def t_interval(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     Student-t interval of a mean over replicates: mean +- t(1 - a/2, n - 1) sd / sqrt(n),
     a = 1 - level. NaN when n < 2 (one replicate says nothing about the spread).
     """
+    half = t_half_width(table, level)
+    return table.assign(ci95_low=table["mean"] - half, ci95_high=table["mean"] + half)
+
+
+def t_half_width(table: pd.DataFrame, level: float = 0.95) -> np.ndarray:
+    """Half-width t(1 - a/2, n - 1) sd / sqrt(n) of each row's interval (NaN if n < 2)."""
     n = table["n"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         quantile = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
-        half = quantile * table["sd"].to_numpy(dtype=float) / np.sqrt(n)
-    return table.assign(ci95_low=table["mean"] - half, ci95_high=table["mean"] + half)
+        return quantile * table["sd"].to_numpy(dtype=float) / np.sqrt(n)
+
+
+def clip_to_ranges(
+    table: pd.DataFrame,
+    metrics: Sequence[str],
+    columns: tuple[str, str] = ("ci95_low", "ci95_high"),
+) -> pd.DataFrame:
+    """The interval columns cut at each row's metric's documented range (``METRICS``).
+
+    With few replicates the t-interval of a share can reach past 0 or 1. The metric
+    cannot, so cutting the interval there loses none of its coverage; rows of other
+    names (scorecard entries) keep their interval.
+    """
+    low = np.array([METRICS[m].low if m in METRICS else -np.inf for m in metrics])
+    high = np.array([METRICS[m].high if m in METRICS else np.inf for m in metrics])
+    out = table.copy()
+    for column in columns:
+        out[column] = np.clip(out[column].to_numpy(dtype=float), low, high)
+    return out
 
 
 def _describe(values: pd.DataFrame) -> pd.DataFrame:
@@ -514,6 +539,7 @@ def summarise(results: Replicates) -> pd.DataFrame:
     scorecard = _describe(results.scorecards[entries])
     scorecard.index = [f"scorecard.{entry}" for entry in entries]
     table = t_interval(pd.concat([at_end, scorecard]))
+    table = clip_to_ranges(table, list(table.index))
     table.index.name = "metric"
     return table.reset_index().assign(step=final)[
         ["metric", "step", "n", "mean", "sd", "ci95_low", "ci95_high"]
@@ -543,11 +569,8 @@ class PrecisionTarget:
 
 def ci_half_widths(results: Replicates, metrics: Sequence[str]) -> dict[str, float]:
     """Half-width of the 95% CI of each metric's mean at the final step (as summary.csv)."""
-    table = summarise(results).set_index("metric")
-    return {
-        metric: float((table.at[metric, "ci95_high"] - table.at[metric, "ci95_low"]) / 2)
-        for metric in metrics
-    }
+    table = summarise(results).set_index("metric").loc[list(metrics)]
+    return dict(zip(metrics, (float(half) for half in t_half_width(table)), strict=True))
 
 
 def _projected_count(results: Replicates, widths: dict[str, float], target: PrecisionTarget) -> int:

@@ -338,6 +338,13 @@ def compute_metrics(model: GovernanceModel, cache: dict[str, Any] | None = None)
     return {name: values[name] for name in METRICS}
 
 
+def _mean_of_known(values: list[float]) -> float:
+    """Mean of the values that are not NaN (NaN, quietly, when none is known yet)."""
+    known = np.asarray(values, dtype=float)
+    known = known[~np.isnan(known)]
+    return float(known.mean()) if known.size else math.nan
+
+
 def scorecard(model: GovernanceModel) -> dict[str, float]:
     """The five objectives of the thesis, each a score in 0..1, plus their components.
 
@@ -346,8 +353,8 @@ def scorecard(model: GovernanceModel) -> dict[str, float]:
     """
     series = model.datacollector.model_vars
     last = {name: values[-1] for name, values in series.items()}
-    recent = {name: float(np.nanmean(values[-13:])) for name, values in series.items()}
-    everything = {name: float(np.nanmean(values[1:] or values)) for name, values in series.items()}
+    recent = {name: _mean_of_known(values[-13:]) for name, values in series.items()}
+    everything = {name: _mean_of_known(values[1:] or values) for name, values in series.items()}
     weeks = max(model.week, 1)
     communities = model.population.n_communities
     deliberation = model.mechanisms.get("deliberation")

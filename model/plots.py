@@ -19,8 +19,7 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
-from model.experiment import t_interval
-from model.metrics import METRICS
+from model.experiment import clip_to_ranges, t_half_width, t_interval
 
 __all__ = [
     "KIND_COLOURS",
@@ -59,18 +58,14 @@ ILLUSTRATIVE = "illustrative defaults, not calibrated"
 
 
 def _band(timeseries: pd.DataFrame, metric: str) -> pd.DataFrame:
-    """Mean and 95% t-interval per step, clipped to the metric's documented range.
+    """Mean and 95% t-interval per step, cut at the metric's documented range.
 
-    With few replicates the t-interval of a share can reach past 0 or 1; drawing
-    it there would suggest impossible values, so the band stops at the range
-    (summary.csv keeps the unclipped interval).
+    With few replicates the t-interval of a share can reach past 0 or 1; the band
+    stops at the range, as summary.csv's interval does (``clip_to_ranges``).
     """
     per_step = timeseries.groupby("step")[metric].agg(["count", "mean", "std"])
     band = t_interval(per_step.rename(columns={"count": "n", "std": "sd"}))
-    info = METRICS.get(metric)
-    if info is not None:
-        band[["ci95_low", "ci95_high"]] = band[["ci95_low", "ci95_high"]].clip(info.low, info.high)
-    return band
+    return clip_to_ranges(band, [metric] * len(band))
 
 
 def timeseries_figure(timeseries: pd.DataFrame, metrics: tuple[str, ...] = MAIN_METRICS) -> Figure:
@@ -488,7 +483,7 @@ def sweep_heatmap_figure(summary: pd.DataFrame, x: str, y: str, metrics: list[st
     for ax, metric in zip(axes, metrics, strict=False):
         rows = summary[summary["metric"] == metric]
         mean = rows.pivot_table(index=y, columns=x, values="mean", aggfunc="first")
-        half = rows.assign(half=(rows["ci95_high"] - rows["ci95_low"]) / 2).pivot_table(
+        half = rows.assign(half=t_half_width(rows)).pivot_table(
             index=y, columns=x, values="half", aggfunc="first"
         )
         values = mean.to_numpy(dtype=float)

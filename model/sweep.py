@@ -1483,9 +1483,9 @@ def write_tables(sweep: Sweep, sweep_store: Any, batching: Batching) -> tuple[pd
     The summary (summary.csv) has one row per design point and metric of
     ``sweep.metrics``: design_point, the parameters, metric, step, n, mean, sd,
     ci95_low, ci95_high, over the completed replicates at their final step (95%
-    t-interval of the mean, ``model.experiment.t_interval``).
+    t-interval of the mean, ``model.experiment.t_interval``, cut at the metric's range).
     """
-    from model.experiment import t_interval  # noqa: PLC0415
+    from model.experiment import clip_to_ranges, t_interval  # noqa: PLC0415
     from model.store import atomic_write  # noqa: PLC0415
 
     folder = sweep_store.folder
@@ -1512,6 +1512,7 @@ def write_tables(sweep: Sweep, sweep_store: Any, batching: Batching) -> tuple[pd
     atomic_write(folder / "runs.csv", write)
     columns = ["design_point", "metric", "step", "n", "mean", "sd"]
     summary = t_interval(pd.DataFrame(summaries, columns=columns).astype({"n": "int64"}))
+    summary = clip_to_ranges(summary, summary["metric"].tolist())
     summary = summary.merge(sweep.design.reset_index(), on="design_point", how="left")
     summary = summary[
         ["design_point", *sweep.names, "metric", "step", "n", "mean", "sd", "ci95_low", "ci95_high"]

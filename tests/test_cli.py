@@ -76,6 +76,20 @@ def test_check_accepts_every_scenario_file(govsim):
     assert done.stdout.count("ok: ") == len(files)
 
 
+def test_a_reader_that_goes_away_stops_the_output_quietly():
+    # `govsim schema --markdown | head -1`: the pipe closes before govsim has written.
+    process = subprocess.Popen(
+        govsim_command("schema", "--markdown"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=cli_environment(),
+    )
+    process.stdout.close()
+    stderr = process.stderr.read().decode()
+    assert process.wait(timeout=60) == 141
+    assert stderr == ""
+
+
 def test_schema_prints_the_json_schema_of_scenario_files(govsim):
     done = govsim("schema")
     assert done.returncode == 0, done.stderr
@@ -132,6 +146,7 @@ def bad_inputs(tmp_path_factory):
         "--set nan": ("run", BASELINE, "--set", "population.volunteer_effort=.nan", "--out", out),
         "--set without =": ("run", BASELINE, "--set", "steps", "--out", out),
         "bad flag": ("run", BASELINE, "--steps", "0", "--out", out),
+        "empty --out": ("run", BASELINE, *SMALL_ARGS, "--out", ""),
         "out is a file": ("run", BASELINE, *SMALL_ARGS, "--out", "afile"),
         "out under a file": ("run", BASELINE, *SMALL_ARGS, "--out", "afile/run"),
         "out holds other files": ("run", BASELINE, *SMALL_ARGS, "--out", "notarun"),
@@ -171,6 +186,7 @@ EXPECTED = {
     "--set nan": ["'population.volunteer_effort'", "NaN", "finite number"],
     "--set without =": ["--set", "dotted.key=value", "'steps'"],
     "bad flag": ["--steps", "from 1 to 1000000", "got 0"],
+    "empty --out": ["--out", "the folder is empty"],
     "out is a file": ["'afile'", "is a file"],
     "out under a file": ["'afile/run'", "cannot be written"],
     "out holds other files": ["'notarun'", "not a govsim run folder"],

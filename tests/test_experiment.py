@@ -16,6 +16,7 @@ from model.experiment import (
     ID_COLUMNS,
     Replicates,
     SerialExecutor,
+    ci_half_widths,
     replicate_seeds,
     run_replicate,
     run_replicates,
@@ -102,13 +103,28 @@ def _replicates(values: list[float]) -> Replicates:
 
 
 def test_summary_is_mean_sd_and_a_t_interval_at_the_final_step():
-    table = summarise(_replicates([1.0, 2.0, 3.0])).set_index("metric")
+    table = summarise(_replicates([0.4, 0.5, 0.6])).set_index("metric")
     row = table.loc["participation_rate"]
-    half = stats.t.ppf(0.975, 2) * 1.0 / math.sqrt(3)  # sd of 1, 2, 3 is 1
-    assert (row["step"], row["n"], row["mean"], row["sd"]) == (1, 3, 2.0, 1.0)
-    assert row["ci95_low"] == pytest.approx(2.0 - half)
-    assert row["ci95_high"] == pytest.approx(2.0 + half)
-    assert table.loc["scorecard.x", "mean"] == 2.0
+    half = stats.t.ppf(0.975, 2) * 0.1 / math.sqrt(3)  # sd of 0.4, 0.5, 0.6 is 0.1
+    assert (row["step"], row["n"]) == (1, 3)
+    assert (row["mean"], row["sd"]) == pytest.approx((0.5, 0.1))
+    assert row["ci95_low"] == pytest.approx(0.5 - half)
+    assert row["ci95_high"] == pytest.approx(0.5 + half)
+    assert table.loc["scorecard.x", "mean"] == pytest.approx(0.5)
+
+
+def test_a_shares_interval_stops_at_0_and_1_and_the_half_width_stays_the_t_one():
+    results = _replicates([0.0, 0.02, 0.3])  # t-interval (-0.27, 0.48): a share cannot be < 0
+    row = summarise(results).set_index("metric").loc["participation_rate"]
+    half = stats.t.ppf(0.975, 2) * np.std([0.0, 0.02, 0.3], ddof=1) / math.sqrt(3)
+    assert row["ci95_low"] == 0.0
+    assert row["ci95_high"] == pytest.approx(row["mean"] + half)
+    # --until-ci judges precision by the interval's half-width, not by the cut one.
+    assert ci_half_widths(results, ["participation_rate"]) == {
+        "participation_rate": pytest.approx(half)
+    }
+    # A scorecard entry has no documented range here: its interval is not cut.
+    assert summarise(results).set_index("metric").loc["scorecard.x", "ci95_low"] < 0
 
 
 def test_summary_counts_only_defined_values_and_gives_no_interval_for_one():
