@@ -1260,7 +1260,13 @@ def resolve_document(
         )
     parent_path = (path.parent / parent_name).resolve()
     if not parent_path.is_file():
-        problem = "is a folder, not a file" if parent_path.is_dir() else "does not exist"
+        problem = (
+            "is a folder, not a file"
+            if parent_path.is_dir()
+            else "is not a regular file"
+            if parent_path.exists()
+            else "does not exist"
+        )
         raise ScenarioError(
             f"'extends' (line {lines.get('extends', '?')}) names '{parent_name}', which "
             f"{problem} (looked for {parent_path}). The path is relative to this file.",
