@@ -468,7 +468,11 @@ def draw_network(model: DashboardModel) -> Figure:
     core_of = np.searchsorted(picture.communities, p.units.community[picture.units[member]])
     committee = np.stack([picture.core_xy[core_of], picture.unit_xy[member]], axis=1)
     ax.add_collection(LineCollection(committee, colors="#c0392b", alpha=0.7, linewidths=0.8))
-    ax.scatter(*picture.resident_xy.T, s=6, c=_resident_shade(model, shown), linewidths=0)
+    # Above every tie (LineCollections sit at zorder 2): strong ties must not hide who
+    # takes part.
+    ax.scatter(
+        *picture.resident_xy.T, s=6, c=_resident_shade(model, shown), linewidths=0, zorder=2.5
+    )
     unit_kind = np.asarray(KINDS)[p.units.kind[picture.units]]
     for kind, (colour, marker, size, _label) in KIND_STYLE.items():
         if kind == "party_organisation":
@@ -589,7 +593,9 @@ def draw_plot(model: GovernanceModel, title: str, ylabel: str, measures: dict[st
     fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.11)
     ax = fig.subplots()
     for name, colour in measures.items():
-        ax.plot(series[name], label=name, color=colour)
+        # At week 0 a series is one point, which a line alone does not show.
+        marker = "o" if len(series[name]) == 1 else None
+        ax.plot(series[name], label=name, color=colour, marker=marker)
     ax.set_title(title, fontsize=12)
     ax.set_xlabel("week")
     ax.set_ylabel(ylabel)
@@ -643,6 +649,21 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
+def lever_values(settings: Scenario) -> str:
+    """The sliders' values in the running model, in words.
+
+    A slider shows its value only while it is dragged; the sidebar says what is set.
+    """
+    shown = []
+    for lever in levers_for(settings):
+        if lever.kind == "switch":
+            continue
+        value = _value_at(settings, lever.path)
+        shown.append(f"{lever.label.lower()} {value:g}" if lever.kind == "float" else
+                     f"{lever.label.lower()} {int(value)}")  # fmt: skip
+    return ", ".join(shown)
+
+
 @solara.component
 def About(model: DashboardModel) -> None:
     """Sidebar card: what is on screen, and how to change it."""
@@ -653,6 +674,7 @@ def About(model: DashboardModel) -> None:
         f"{model.population.n_residents:,} households, {_count(model.population.n_units, 'unit')}, "
         f"{_count(model.population.n_communities, 'community', 'communities')}.",
         f"Innovations on: {', '.join(on) or 'none'}.",
+        f"Levers in this run: {lever_values(settings)}.",
         model.picture.note,
         "Change switches, sliders or the seed, then press Reset to apply them. "
         "One step is one week. Defaults are illustrative, not calibrated.",

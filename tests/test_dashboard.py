@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
 
 from model import dashboard
 from model.scenario import Scenario
@@ -177,6 +178,31 @@ def test_residents_are_shaded_by_participation():
     assert (shade == recent).sum() > 0
 
 
+def test_residents_are_drawn_above_every_tie():
+    # Strong ties, drawn dark and thick, must not cover who takes part.
+    model = app.DashboardModel(seed=9, initial_tie_weight=1.0)
+    model.run_for(4)
+    ax = app.draw_network(model).axes[0]
+    residents = next(
+        c for c in ax.collections if len(c.get_offsets()) == model.picture.residents.size
+    )
+    ties = [c for c in ax.collections if isinstance(c, LineCollection)]
+    assert ties and all(residents.get_zorder() > line.get_zorder() for line in ties)
+
+
+def test_live_plots_show_week_0():
+    model = app.DashboardModel(seed=9)
+    ax = app.draw_plot(model, "Participation", "share", {"participation_rate": "C0"}).axes[0]
+    (line,) = ax.get_lines()
+    assert line.get_marker() == "o"  # one point: a line alone would draw nothing
+
+
+def test_the_sidebar_says_what_each_slider_is_set_to():
+    model = app.DashboardModel(seed=9, admin_burden=0.8, budget=35.0)
+    text = app.lever_values(model.settings)
+    assert "administrative burden 0.8" in text and "budget per week 35" in text
+
+
 def test_network_and_scorecard_pictures_change_as_the_model_steps():
     model = app.DashboardModel(seed=2)
     network, card = _png(app.draw_network(model)), _png(app.draw_scorecard(model))
@@ -319,7 +345,13 @@ def _viz_command(port: int) -> list[str]:
 
 
 @pytest.fixture
-def server(tmp_path):
+def chromium() -> str:
+    """The browser, found (or the test skipped, saying why) before any server starts."""
+    return _chromium()
+
+
+@pytest.fixture
+def server(chromium, tmp_path):
     """A fresh ``govsim viz`` on a free port; yields its URL, stops it by its own id."""
     missing = dashboard.missing_assets()
     if missing:
@@ -433,10 +465,9 @@ def _pictures(page, until=None, timeout: float = 30.0) -> list[str]:
         page.wait_for_timeout(250)
 
 
-def test_dashboard_in_a_real_browser(server, tmp_path):
+def test_dashboard_in_a_real_browser(chromium, server, tmp_path):
     from playwright.sync_api import sync_playwright  # noqa: PLC0415
 
-    chromium = _chromium()
     off_machine: list[str] = []
     failed_assets: list[str] = []
 
