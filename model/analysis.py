@@ -539,9 +539,13 @@ def _note(row: pd.Series, baseline: str, alpha: float, power: float) -> str:
             "to show it"
         )
     if needed <= min(n, n_base):
+        # The power calculation says these counts suffice for the estimated effect, yet
+        # the test did not: an effect estimated from few replicates is itself uncertain.
         return (
             f"cannot tell apart from {baseline} with {n} and {n_base} replications "
-            f"(adjusted p = {row['p_adjusted']:.2g})"
+            f"(adjusted p = {row['p_adjusted']:.2g}), though {int(needed)} per scenario would "
+            f"do for an effect of the estimated size (g = {row['hedges_g']:.2f}): that "
+            f"estimate is itself uncertain; try about {2 * max(n, n_base)} per scenario"
         )
     return (
         f"too few replications to tell apart from {baseline} ({n} and {n_base}); about "

@@ -164,6 +164,18 @@ def test_compare_says_when_replications_are_too_few_and_how_many_would_do():
     assert "too few replications" in format_comparison(table)
 
 
+def test_a_note_always_says_how_many_replications_to_try():
+    # The power calculation says 3 would do, yet the test could not tell the scenarios
+    # apart (3 and 5 replicates, several comparisons): the note still gives a number.
+    row = pd.Series(
+        {"scenario": "b7", "p_adjusted": 0.13, "n": 3, "baseline_n": 5, "told_apart": False,
+         "replications_needed": 3, "hedges_g": -9.11, "difference": -0.2}
+    )  # fmt: skip
+    note = analysis._note(row, "o", alpha=0.05, power=0.8)
+    assert "cannot tell apart from o with 3 and 5 replications" in note
+    assert "try about 10 per scenario" in note
+
+
 def test_holm_runs_over_every_metric_and_scenario_of_one_comparison():
     base = _run("base", {"a": _normal(0, 1, 8, 5), "b": _normal(0, 1, 8, 6)})
     one = _run("one", {"a": _normal(0.9, 1, 8, 7), "b": _normal(0.4, 1, 8, 8)})
