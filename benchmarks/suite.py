@@ -128,8 +128,11 @@ def step_seconds(model: GovernanceModel, steps: int) -> list[float]:
     return [cpu_timed(model.step)[0] for _ in range(steps)]
 
 
-def versus_virus(residents: int, steps: int) -> dict[str, float]:
+def versus_virus(residents: int, steps: int, scenario: Scenario | None = None) -> dict[str, float]:
     """govsim and the virus example at the same N and mean degree, in one process.
+
+    ``scenario``: the govsim scenario (default: ``district(residents)``; its residents
+    must be ``residents``).
 
     Both run ``steps`` steps from their initial state, interleaved (a virus step, a
     govsim step, a few floor mat-vecs, and again), so that changes in the machine's
@@ -137,9 +140,10 @@ def versus_virus(residents: int, steps: int) -> dict[str, float]:
     time of all the steps (the virus example's cost per step grows as the epidemic
     spreads, so one step would not be representative).
     """
-    degree = Scenario().network.mean_degree
+    scenario = district(residents) if scenario is None else scenario
+    degree = scenario.network.mean_degree
     build_virus, virus = cpu_timed(virus_model, residents, degree)
-    build_govsim, model = cpu_timed(GovernanceModel, district(residents), agent_interval=0)
+    build_govsim, model = cpu_timed(GovernanceModel, scenario, agent_interval=0)
     ties = model.population.resident_ties
     vector = np.random.default_rng(0).random(ties.shape[0])
     virus_steps, govsim_steps, floor = [], [], []
