@@ -32,6 +32,7 @@ from model.scenario import (
     ScenarioError,
     load_scenario,
     read_value,
+    read_yaml,
     scenario_json_schema,
     scenario_reference,
 )
@@ -303,24 +304,57 @@ def sweep(args: argparse.Namespace) -> int:
 
 
 def check(args: argparse.Namespace) -> int:
-    """``govsim check``: validate scenario files without running them."""
+    """``govsim check``: validate scenario and sweep files without running them.
+
+    A file whose top level has both ``design`` and ``parameters`` is a sweep file
+    (no scenario has those keys) and is checked as ``govsim sweep`` would: the file,
+    its base scenario and every design point.
+    """
     overrides = dict(args.set or [])
     failed = 0
     for name in args.files:
         try:
-            scenario = load_scenario(name, overrides)
+            if _is_sweep_file(name):
+                line = _check_sweep(name, overrides)
+            else:
+                line = _check_scenario(name, overrides)
         except ScenarioError as error:
             failed += 1
             print(f"govsim check: error: {error}", file=sys.stderr)
             continue
-        on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
-        print(
-            f"ok: {name}: '{scenario.name}', {scenario.steps} weeks, "
-            f"{scenario.replications} replicate{'s' if scenario.replications != 1 else ''}, "
-            f"{scenario.population.residents:,} residents; "
-            f"innovations on: {', '.join(on) or 'none'}"
-        )
+        print(f"ok: {name}: {line}")
     return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def _is_sweep_file(name: str) -> bool:
+    try:
+        document, _ = read_yaml(Path(name))
+    except ScenarioError:
+        return False  # the scenario loader gives the message
+    return isinstance(document, dict) and {"design", "parameters"} <= document.keys()
+
+
+def _check_scenario(name: str, overrides: dict[str, Any]) -> str:
+    scenario = load_scenario(name, overrides)
+    on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
+    return (
+        f"'{scenario.name}', {scenario.steps} weeks, "
+        f"{scenario.replications} replicate{'s' if scenario.replications != 1 else ''}, "
+        f"{scenario.population.residents:,} residents; "
+        f"innovations on: {', '.join(on) or 'none'}"
+    )
+
+
+def _check_sweep(name: str, overrides: dict[str, Any]) -> str:
+    from model.sweep import SweepError, load_sweep
+
+    if overrides:
+        raise SweepError(
+            "--set changes scenario files, and this is a sweep file; put values fixed for "
+            "the whole sweep under its 'set:' key instead.",
+            source=name,
+        )
+    return f"sweep {load_sweep(name).describe()}"
 
 
 def schema(args: argparse.Namespace) -> int:
@@ -523,10 +557,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = verbs.add_parser(
         "check",
-        help="validate scenario files without running them",
-        description="Validate scenario files (YAML, extends, every value) without running.",
+        help="validate scenario or sweep files without running them",
+        description="Validate scenario files (YAML, extends, every value) and sweep files "
+        "(the file, its base scenario, every design point) without running.",
     )
-    p.add_argument("files", nargs="+", metavar="FILE", help="scenario files")
+    p.add_argument("files", nargs="+", metavar="FILE", help="scenario or sweep files")
     _add_set(p)
     p.set_defaults(handler=check)
 

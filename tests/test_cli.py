@@ -76,6 +76,30 @@ def test_check_accepts_every_scenario_file(govsim):
     assert done.stdout.count("ok: ") == len(files)
 
 
+def test_check_validates_a_sweep_file_as_a_sweep(govsim, tmp_path):
+    sweeps = sorted((SCENARIOS / "sweeps").glob("*.yaml"))
+    done = govsim("check", *sweeps)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count(": sweep ") == len(sweeps)
+    assert "design points x" in done.stdout
+
+    # A design point out of range is named by its key and line, as `govsim sweep` would.
+    bad = tmp_path / "bad_sweep.yaml"
+    bad.write_text(
+        f"name: bad\nscenario: {SCENARIOS / 'baseline.yaml'}\ndesign: grid\n"
+        "parameters:\n  frictions.admin_burden: [0.1, 7]\nmetrics: [participation_rate]\n"
+    )
+    done = govsim("check", bad)
+    assert done.returncode == 2
+    assert "parameters.frictions.admin_burden" in done.stderr and "line 5" in done.stderr
+    assert "less than or equal to 1" in done.stderr
+    assert "Traceback" not in done.stderr
+
+    done = govsim("check", sweeps[0], "--set", "steps=3")
+    assert done.returncode == 2
+    assert "sweep file" in done.stderr and "'set:'" in done.stderr
+
+
 def test_a_reader_that_goes_away_stops_the_output_quietly():
     # `govsim schema --markdown | head -1`: the pipe closes before govsim has written.
     process = subprocess.Popen(
