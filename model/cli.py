@@ -346,7 +346,7 @@ def _check_scenario(name: str, overrides: dict[str, Any]) -> str:
 
 
 def _check_sweep(name: str, overrides: dict[str, Any]) -> str:
-    from model.sweep import SweepError, load_sweep
+    from model.sweep import SweepError, load_sweep  # noqa: PLC0415
 
     if overrides:
         raise SweepError(
