@@ -231,7 +231,9 @@ def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
     """The indices of a sweep, one panel per metric (figures/sensitivity.png).
 
     Sobol: S1 and ST bars with their intervals; Morris: mu* against sigma, with mu*'s
-    interval, each parameter labelled.
+    interval, one colour and marker per parameter. The key is one legend under the
+    panels, so it never covers a bar or a point (labels beside Morris points collide
+    wherever parameters have similar effects, which is the common case).
 
     Args:
         table: an ``indices`` table (one method).
@@ -246,18 +248,31 @@ def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
     height = max(2.6, 0.45 * parameters.nunique() + 1.4)
     figure = Figure(figsize=(4.6 * columns, height * rows), layout="constrained")
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
+    styles = _parameter_styles(list(dict.fromkeys(parameters)))
+    legend: dict[str, Any] = {}
     for ax, metric in zip(axes, metrics, strict=False):
         part = table[(table["metric"] == metric) & ~table["parameter"].str.contains(" x ")]
         if "S1" in part and part["S1"].notna().any():
             _sobol_panel(ax, part)
         elif "mu_star" in part and part["mu_star"].notna().any():
-            _morris_panel(ax, part)
+            _morris_panel(ax, part, styles)
         else:
             note = part["note"].dropna() if "note" in part else pd.Series(dtype=str)
             _note_panel(ax, note.iloc[0] if len(note) else "no indices")
         ax.set_title(metric, fontsize=10)
+        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
+            legend.setdefault(label, handle)
     for ax in axes[len(metrics) :]:
         ax.set_axis_off()
+    if legend:
+        figure.legend(
+            legend.values(),
+            legend.keys(),
+            loc="outside lower center",
+            ncols=min(len(legend), 4),
+            fontsize=8,
+            frameon=False,
+        )
     method = table["method"].iloc[0] if len(table) else ""
     figure.suptitle(
         f"{title}\n{method} sensitivity of the replicate mean at the final step "
@@ -291,25 +306,32 @@ def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
     ax.set_yticks(y, [_short(name) for name in order["parameter"]], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.6)
     ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
-    ax.legend(fontsize=7, loc="best", framealpha=0.8)
 
 
-def _morris_panel(ax: Any, part: pd.DataFrame) -> None:
-    ax.errorbar(
-        part["mu_star"],
-        part["sigma"],
-        xerr=part["mu_star_conf"],
-        fmt="o",
-        color="#1f77b4",
-        capsize=2,
-    )
+def _parameter_styles(names: list[str]) -> dict[str, tuple[str, str]]:
+    """A (colour, marker) per parameter, the same in every panel."""
+    colours = [f"C{i}" for i in range(10)]
+    markers = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
+    # The marker moves on by one each time the colours come round, so the first 100
+    # parameters all get distinct pairs.
+    return {
+        name: (colours[i % len(colours)], markers[(i // len(colours) + i) % len(markers)])
+        for i, name in enumerate(names)
+    }
+
+
+def _morris_panel(ax: Any, part: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> None:
     for _, row in part.iterrows():
-        ax.annotate(
-            _short(row["parameter"]),
-            (row["mu_star"], row["sigma"]),
-            fontsize=7,
-            xytext=(3, 3),
-            textcoords="offset points",
+        colour, marker = styles.get(row["parameter"], ("C0", "o"))
+        ax.errorbar(
+            row["mu_star"],
+            row["sigma"],
+            xerr=row["mu_star_conf"],
+            fmt=marker,
+            color=colour,
+            markersize=6,
+            capsize=2,
+            label=_short(row["parameter"]),
         )
     top = float(np.nanmax([part["mu_star"].max(), part["sigma"].max(), 1e-12]))
     ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
