@@ -522,6 +522,17 @@ def numpy_exchange_rounds(opinions, seats, confidence, convergence):
         bounded_confidence(opinions, a, b, confidence, convergence)
 
 
+def numpy_ranked_products(values, most):
+    return np.arange(1, values.size + 1) * np.sort(values)
+
+
+def numpy_opinion_groups(opinions, gap, min_share):
+    ordered = np.sort(opinions)
+    breaks = np.flatnonzero(np.diff(ordered) > gap)
+    sizes = np.diff(np.concatenate([[0], breaks + 1, [ordered.size]]))
+    return int((sizes >= min_share * opinions.size).sum())
+
+
 def numpy_grouped_gini(counts, group, groups, top):
     histogram = np.bincount(group * top + counts, minlength=groups * top).reshape(groups, top)
     values = np.arange(top, dtype=np.float64)
@@ -672,6 +683,8 @@ NUMPY_KERNELS = {
     "consensus_reached": numpy_consensus,
     "add_ties": scipy_add_ties,
     "grouped_gini": numpy_grouped_gini,
+    "ranked_products": numpy_ranked_products,
+    "opinion_groups": numpy_opinion_groups,
 }
 
 

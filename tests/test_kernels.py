@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from model import kernels
+from model import kernels, metrics
 from model.mechanisms.deliberation import bounded_confidence, consensus_reached, random_matching
 
 
@@ -263,6 +263,76 @@ def test_grouped_gini_is_the_gini_of_each_groups_sorted_values():
         expected = 2 * sum((k + 1) * x for k, x in enumerate(ordered)) / (n * total) - (n + 1) / n
         assert math.isclose(got[g], expected, rel_tol=1e-12)
     assert got[3] == 0.0 and got[4] == 0.0
+
+
+def test_ranked_products_are_the_rank_weighted_sorted_values():
+    rng = np.random.default_rng(14)
+    cases = [
+        rng.integers(0, 20, 100_001) * 10.0,  # points: multiples of the points per part
+        rng.integers(0, 3, 7) * 2.5,
+        np.zeros(300),
+        np.array([4.0]),
+        np.concatenate([np.full(500, 1e6), np.full(3, 1e-9), rng.integers(0, 5, 900) * 0.1]),
+    ]
+    for values in cases:
+        expected = np.arange(1, values.size + 1) * np.sort(values)
+        assert np.array_equal(kernels.ranked_products(values, 256), expected)
+    # The rule as it reads: a loop over the sorted values.
+    values = rng.integers(0, 6, 50) * 1.5
+    expected = [(k + 1) * x for k, x in enumerate(sorted(values.tolist()))]
+    assert kernels.ranked_products(values, 256).tolist() == expected
+    # More distinct values than allowed, or a NaN: nothing, and the caller sorts.
+    assert kernels.ranked_products(rng.random(1000), 256).size == 0
+    assert kernels.ranked_products(np.array([1.0, np.nan, 2.0]), 256).size == 0
+
+
+def test_gini_gives_the_same_number_with_or_without_the_counting_sort():
+    rng = np.random.default_rng(15)
+    points = rng.integers(0, 30, 5000) * 10.0
+    many = rng.random(5000)
+    for values in (points, many):
+        ordered = np.sort(values)
+        n = values.size
+        expected = float(
+            (2.0 * (np.arange(1, n + 1) * ordered).sum()) / (n * values.sum()) - (n + 1) / n
+        )
+        assert metrics.gini(values) == expected
+
+
+def sorted_opinion_groups(opinions, gap, min_share):
+    ordered = sorted(opinions.tolist())
+    groups, size = [], 1
+    for a, b in itertools.pairwise(ordered):
+        if b - a > gap:
+            groups.append(size)
+            size = 0
+        size += 1
+    groups.append(size)
+    return sum(1 for g in groups if g >= min_share * len(ordered))
+
+
+def test_opinion_groups_split_sorted_opinions_where_neighbours_are_gap_apart():
+    rng = np.random.default_rng(16)
+    gap = 1e-3
+    cases = [
+        rng.random(5000),  # spread out: many small groups, few of 2%
+        np.concatenate([c + rng.normal(0, 2e-4, 400) for c in (0.1, 0.35, 0.352, 0.9)]),
+        np.repeat([0.2, 0.2 + gap, 0.2 + 2.0000001 * gap, 0.7], 50),  # steps at the gap
+        np.arange(0, 0.5, gap),  # every neighbour gap apart, up to rounding
+        np.arange(0, 0.5, gap * (1 - 5e-10)),  # just under the bins' width
+        np.full(100, 0.5),
+        np.array([0.3]),
+    ]
+    for opinions in cases:
+        for min_share in (0.0, 0.02, 0.3):
+            expected = sorted_opinion_groups(opinions, gap, min_share)
+            assert kernels.opinion_groups(opinions, gap, min_share) == expected
+            assert metrics.opinion_clusters(opinions, gap, min_share) == expected
+    # Where bins do not apply the caller sorts: NaN, no gap, a wide spread of few values.
+    assert kernels.opinion_groups(np.array([0.1, np.nan]), gap, 0.02) == -1
+    assert kernels.opinion_groups(np.array([0.1, 0.2]), 0.0, 0.02) == -1
+    assert kernels.opinion_groups(np.array([0.0, 1e9]), gap, 0.02) == -1
+    assert metrics.opinion_clusters(np.array([0.0, 1e9]), gap, 0.0) == 2
 
 
 def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
