@@ -604,6 +604,14 @@ def build_parser() -> argparse.ArgumentParser:
 # --------------------------------------------------------------------------- main
 
 
+def _interruption_behind(error: BaseException) -> KeyboardInterrupt | None:
+    try:
+        from model.experiment import interruption_behind  # noqa: PLC0415
+    except Exception:  # the error may be that very import: report it as it is
+        return None
+    return interruption_behind(error)
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
@@ -636,6 +644,12 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 (one exit code 
         if isinstance(error, _bad_input_errors()):
             print(f"{verb}: error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        interrupt = _interruption_behind(error)
+        if interrupt is not None:  # a signal that landed inside compiled code
+            terminated = isinstance(interrupt, Terminated)
+            how = "terminated (SIGTERM)" if terminated else "interrupted"
+            print(f"{verb}: {how}; nothing was marked complete.", file=sys.stderr)
+            return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
         if os.environ.get("GOVSIM_DEBUG"):
             traceback.print_exc()
         print(

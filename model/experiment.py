@@ -61,6 +61,7 @@ __all__ = [
     "ci_half_widths",
     "executor_for",
     "initial_network",
+    "interruption_behind",
     "replicate_seeds",
     "replicate_until_precise",
     "run_replicate",
@@ -119,7 +120,13 @@ class ReplicateResult:
 
 def simulate(task: Replicate) -> ReplicateResult:
     """Run one replicate to ``scenario.steps`` and collect its metrics and scorecard."""
-    model = GovernanceModel(task.scenario, rng=task.seed, agent_interval=0).run()
+    try:
+        model = GovernanceModel(task.scenario, rng=task.seed, agent_interval=0).run()
+    except SystemError as error:
+        interrupt = interruption_behind(error)
+        if interrupt is not None:  # Ctrl-C, not a failing run (a sweep would carry on)
+            raise interrupt from None
+        raise
     frame = model.metrics_frame().reset_index()
     frame.insert(1, "community", ALL_COMMUNITIES)
     communities = model.community_frame()  # districts: one row per community and step
@@ -136,6 +143,27 @@ def simulate(task: Replicate) -> ReplicateResult:
         {"replicate": "int64", "seed": "int64", "step": "int64", "community": "int64"}
     )
     return ReplicateResult(task.replicate, task.seed, frame, model.scorecard())
+
+
+def interruption_behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or SIGTERM) that ``error`` stands for, if there is one.
+
+    A signal that lands while a compiled kernel's dispatcher is in C code raises its
+    KeyboardInterrupt there, and CPython reports that as ``SystemError: ... returned a
+    result with an exception set``, with the interrupt as its cause: the user pressed
+    Ctrl-C, and must be told so, not shown an internal error.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        if current.__cause__ is not None or current.__suppress_context__:
+            current = current.__cause__
+        else:
+            current = current.__context__
+    return None
 
 
 def run_replicate(scenario: Scenario, replicate: int, seed: int) -> pd.DataFrame:

@@ -14,13 +14,16 @@ from scipy import stats
 from model import GovernanceModel, Scenario
 from model.experiment import (
     ID_COLUMNS,
+    Replicate,
     Replicates,
     SerialExecutor,
     ci_half_widths,
+    interruption_behind,
     replicate_seeds,
     run_replicate,
     run_replicates,
     run_scenario,
+    simulate,
     summarise,
 )
 from model.metrics import METRICS, OBJECTIVES
@@ -203,3 +206,27 @@ def test_a_small_network_is_drawn_whole():
     graph = _district(communities=1, blocks=3, size=10)
     drawn, what = network_sample(graph, max_nodes=300, seed=1)
     assert drawn is graph and what == "all 31 nodes"
+
+
+def test_ctrl_c_inside_a_compiled_kernel_is_an_interruption_not_a_failed_run(monkeypatch):
+    # CPython reports a KeyboardInterrupt raised inside a kernel's dispatcher as
+    # "SystemError: ... returned a result with an exception set", caused by it.
+    def interrupted_run(self, steps=None):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as interrupt:
+            raise SystemError("kernel returned a result with an exception set") from interrupt
+
+    monkeypatch.setattr(GovernanceModel, "run", interrupted_run)
+    with pytest.raises(KeyboardInterrupt):  # so a sweep stops instead of recording a failure
+        simulate(Replicate(Scenario().with_overrides(SMALL), 0, 1))
+
+    plain = SystemError("a real internal error")
+    assert interruption_behind(plain) is None
+    try:
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise ValueError("raised while handling it") from None
+    except ValueError as error:
+        assert interruption_behind(error) is None  # "from None": not caused by it
