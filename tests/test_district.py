@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from model import GovernanceModel, Scenario
+from model import GovernanceModel, Scenario, load_scenario
 from model.district import community_metrics, grouped_gini
 from model.experiment import ALL_COMMUNITIES, run_replicate
 from model.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED
@@ -213,3 +215,19 @@ def test_district_of_fifty_communities_runs():
     )
     model = GovernanceModel(scenario, rng=8, agent_interval=0).run()
     assert model.community_frame()["community"].nunique() == 50
+
+
+def test_the_shipped_district_files_differ_only_in_the_innovations_and_escalate_apart():
+    folder = Path(__file__).resolve().parents[1] / "scenarios" / "district"
+    full = load_scenario(folder / "district_50.yaml")
+    led = load_scenario(folder / "district_50_baseline.yaml")
+    names = ("joint_committee", "interconnection", "deliberation", "rotation", "integral_scoring")
+    assert all(full.enabled(name) and not led.enabled(name) for name in names)
+    assert full.population == led.population and full.frictions == led.frictions
+    # At a fifth of the size: administration-led communities send far more issues up.
+    small = {"population.residents": 10_000, "population.communities": 5, "steps": 52}
+    escalated = {}
+    for label, scenario in (("full", full), ("led", led)):
+        model = GovernanceModel(scenario.with_overrides(small), rng=2, agent_interval=0).run()
+        escalated[label] = model.current_metrics["escalated_share"]
+    assert escalated["led"] > 0.1 > 0.02 > escalated["full"]
