@@ -35,6 +35,7 @@ from model.issues import (
     ESCALATED,
     OPEN,
     RESOLVED,
+    IssueBook,
     community_budget,
 )
 from model.metrics import METRICS, recent_components, ties_across_blocks
@@ -146,32 +147,77 @@ def _resources(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
     return out
 
 
-def _issues(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
+#: What ``_issue_counts`` counts per community, in its rows' order.
+_ISSUE_COUNTS = (
+    "arrived",
+    "resolved",
+    "waited",
+    "by_deliberation",
+    "by_administration",
+    "escalated",
+    "live",
+)
+
+
+def _issue_counts(book: IssueBook, start: int, stop: int, communities: int) -> np.ndarray:
+    """Per community, the counts of ``_ISSUE_COUNTS`` over issues start..stop-1 (rows)."""
+    community = book.community[start:stop]
+    status = book.status[start:stop]
+    decided = book.decided[start:stop]
+    resolved = status == RESOLVED
+    waited = np.where(resolved, book.closed_at[start:stop] - book.arrived[start:stop], 0)
+    weights = (
+        None,
+        resolved,
+        waited,
+        decided == BY_DELIBERATION,
+        decided == BY_ADMINISTRATION,
+        book.escalated_at[start:stop] >= 0,
+        (status == OPEN) | (status == ESCALATED),
+    )
+    return np.array(
+        [np.bincount(community, weights=w, minlength=communities) for w in weights],
+        dtype=np.float64,
+    )
+
+
+def _issues(model: GovernanceModel, cache: dict) -> dict[str, np.ndarray]:
+    """Per-community issue metrics, counting only the issues that can still change.
+
+    An issue that is resolved or unanswered never changes again, so the counts of the
+    longest run of such issues from the first one (the *settled* issues) are kept in
+    ``cache`` and only the rest is counted each week: the cost follows the issues
+    still in play, not every issue since the start. All counts are whole numbers, so
+    the sums are the same as counting every issue afresh.
+    """
     c = model.population.n_communities
     book = model.issues
     size = book.size
-    community = book.community[:size]
-    status = book.status[:size]
-    decided = book.decided[:size]
-    resolved = status == RESOLVED
-    arrived = np.bincount(community, minlength=c)
-    resolved_count = np.bincount(community, weights=resolved, minlength=c)
-    waited = np.where(resolved, book.closed_at[:size] - book.arrived[:size], 0)
-    by_deliberation = np.bincount(community, weights=decided == BY_DELIBERATION, minlength=c)
-    by_administration = np.bincount(community, weights=decided == BY_ADMINISTRATION, minlength=c)
-    escalated = np.bincount(community, weights=book.escalated_at[:size] >= 0, minlength=c)
-    live = (status == OPEN) | (status == ESCALATED)
+    settled = cache.get("issues_settled", 0)
+    kept = cache.get("issues_settled_counts")
+    if kept is None or kept.shape[1] != c or settled > size:
+        settled, kept = 0, np.zeros((len(_ISSUE_COUNTS), c))
+    status = book.status[settled:size]
+    in_play = np.flatnonzero((status == OPEN) | (status == ESCALATED))
+    newly = int(in_play[0]) if in_play.size else status.size
+    if newly:
+        kept = kept + _issue_counts(book, settled, settled + newly, c)
+        settled += newly
+    cache["issues_settled"], cache["issues_settled_counts"] = settled, kept
+    counts = dict(zip(_ISSUE_COUNTS, kept + _issue_counts(book, settled, size, c), strict=True))
     done_now = model.step_state.ledger.resolved
+    resolved_count, arrived = counts["resolved"], counts["arrived"]
     mean_time = np.full(c, np.nan)
     has = resolved_count > 0
-    mean_time[has] = np.bincount(community, weights=waited, minlength=c)[has] / resolved_count[has]
+    mean_time[has] = counts["waited"][has] / resolved_count[has]
+    by_deliberation = counts["by_deliberation"]
     return {
-        "issues_open": np.bincount(community, weights=live, minlength=c),
+        "issues_open": counts["live"],
         "issues_resolved": np.bincount(book.community[done_now], minlength=c).astype(float),
         "resolution_rate": _share(resolved_count, arrived),
         "mean_time_to_resolve": mean_time,
-        "deliberated_share": _share(by_deliberation, by_deliberation + by_administration),
-        "escalated_share": _share(escalated, arrived),
+        "deliberated_share": _share(by_deliberation, by_deliberation + counts["by_administration"]),
+        "escalated_share": _share(counts["escalated"], arrived),
     }
 
 
@@ -222,16 +268,17 @@ def community_metrics(model: GovernanceModel, cache: dict | None = None) -> dict
     """Every metric of ``METRICS`` per community (arrays over communities), in that order.
 
     ``cache`` (one dict per model, kept between weeks) keeps what only changes when
-    who is tied to whom changes.
+    who is tied to whom changes, and the counts of settled issues.
     """
     c = model.population.n_communities
     seg = _Segments(model)
     values: dict[str, np.ndarray] = {}
     values.update(_participation(model, seg))
     values.update(_resources(model, seg))
-    values.update(_issues(model, seg))
+    cache = {} if cache is None else cache
+    values.update(_issues(model, cache))
     values.update(_residents(model, seg))
-    values.update(_ties(model, seg, {} if cache is None else cache))
+    values.update(_ties(model, seg, cache))
     for name in COMMUNITY_UNDEFINED:
         values[name] = np.full(c, np.nan)
     return {name: values[name] for name in METRICS}

@@ -11,7 +11,7 @@ import pytest
 from model import GovernanceModel, Scenario, load_scenario
 from model.district import community_metrics, grouped_gini
 from model.experiment import ALL_COMMUNITIES, run_replicate
-from model.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED
+from model.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED, UNANSWERED
 from model.linkage import STREET, street_of
 from model.metrics import METRICS, gini
 from model.network import neighbouring_communities
@@ -231,3 +231,31 @@ def test_the_shipped_district_files_differ_only_in_the_innovations_and_escalate_
         model = GovernanceModel(scenario.with_overrides(small), rng=2, agent_interval=0).run()
         escalated[label] = model.current_metrics["escalated_share"]
     assert escalated["led"] > 0.1 > 0.02 > escalated["full"]
+
+
+def test_issue_counts_kept_for_settled_issues_equal_counting_every_issue_each_week():
+    # Escalations, street and district answers, unanswered issues: every status occurs.
+    scenario = district(
+        **{
+            "frictions.budget": 2.0,
+            "frictions.linkage.escalation_age": 2,
+            "frictions.linkage.street_capacity": 2,
+            "frictions.linkage.district_answer_probability": 0.5,
+        }
+    )
+    model = GovernanceModel(scenario, rng=5, agent_interval=0)
+    names = ("issues_open", "resolution_rate", "mean_time_to_resolve", "deliberated_share")
+    names += ("escalated_share",)
+    cache: dict = {}
+    settled = []
+    for _ in range(40):
+        model.step()
+        kept = community_metrics(model, cache)
+        fresh = community_metrics(model)
+        for name in names:
+            np.testing.assert_array_equal(kept[name], fresh[name], err_msg=name)
+        settled.append(cache["issues_settled"])
+    statuses = set(np.unique(model.issues.status[: model.issues.size]).tolist())
+    assert {RESOLVED, ESCALATED, UNANSWERED} <= statuses
+    assert 0 < settled[-1] < model.issues.size  # a settled head, and issues still in play
+    assert settled == sorted(settled)
