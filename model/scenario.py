@@ -873,13 +873,11 @@ def _across_fields(message: str, lines: Origins | None) -> str:
 def _section_keys(parent: str) -> list[str] | None:
     """The keys allowed in the section at dotted path ``parent`` (None: not a section)."""
     model: type[BaseModel] = Scenario
-    for key in [p for p in parent.split(".") if p]:
-        annotation = model.model_fields.get(key)
-        if annotation is None or not (
-            isinstance(annotation.annotation, type) and issubclass(annotation.annotation, BaseModel)
-        ):
+    if parent:
+        info = _field(parent)
+        if info is None or not _is_section(info.annotation):
             return None
-        model = annotation.annotation
+        model = info.annotation
     keys = sorted(model.model_fields)
     return ["extends", *keys] if not parent else keys
 
