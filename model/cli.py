@@ -314,10 +314,7 @@ def check(args: argparse.Namespace) -> int:
     failed = 0
     for name in args.files:
         try:
-            if _is_sweep_file(name):
-                line = _check_sweep(name, overrides)
-            else:
-                line = _check_scenario(name, overrides)
+            line = _check_file(name, overrides)
         except ScenarioError as error:
             failed += 1
             print(f"govsim check: error: {error}", file=sys.stderr)
@@ -326,15 +323,14 @@ def check(args: argparse.Namespace) -> int:
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
-def _is_sweep_file(name: str) -> bool:
+def _check_file(name: str, overrides: dict[str, Any]) -> str:
+    """Validate one scenario or sweep file; one line saying what it holds."""
     try:
-        document, _ = read_yaml(Path(name))
+        document, lines = read_yaml(Path(name))
     except ScenarioError:
-        return False  # the scenario loader gives the message
-    return isinstance(document, dict) and {"design", "parameters"} <= document.keys()
-
-
-def _check_scenario(name: str, overrides: dict[str, Any]) -> str:
+        document, lines = None, {}  # the scenario loader gives the message
+    if isinstance(document, dict) and {"design", "parameters"} <= document.keys():
+        return _check_sweep(name, document, lines, overrides)
     scenario = load_scenario(name, overrides)
     on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
     return (
@@ -345,8 +341,10 @@ def _check_scenario(name: str, overrides: dict[str, Any]) -> str:
     )
 
 
-def _check_sweep(name: str, overrides: dict[str, Any]) -> str:
-    from model.sweep import SweepError, load_sweep  # noqa: PLC0415
+def _check_sweep(
+    name: str, document: dict[str, Any], lines: dict[str, int], overrides: dict[str, Any]
+) -> str:
+    from model.sweep import SweepError, make_sweep  # noqa: PLC0415
 
     if overrides:
         raise SweepError(
@@ -354,7 +352,9 @@ def _check_sweep(name: str, overrides: dict[str, Any]) -> str:
             "the whole sweep under its 'set:' key instead.",
             source=name,
         )
-    return f"sweep {load_sweep(name).describe()}"
+    path = Path(name)
+    sweep = make_sweep(document, source=str(path), lines=lines, folder=path.parent)
+    return f"sweep {sweep.describe()}"
 
 
 def schema(args: argparse.Namespace) -> int:
