@@ -92,7 +92,7 @@ def default_rows(plan: Plan) -> tuple[list[Row], dict]:
 
 
 def cold_start_rows() -> tuple[list[Row], dict]:
-    """The cost of a new process: loading, or compiling, the kernels (model/kernels.py)."""
+    """The cost of a new process: loading, or compiling, the kernels (model/sim/kernels.py)."""
     cached, fresh = suite.cold_start(fresh_cache=False), suite.cold_start(fresh_cache=True)
     rows = [
         Row(
@@ -146,7 +146,7 @@ def district_rows(plan: Plan) -> tuple[list[Row], dict]:
 
     The quick plan runs the same file with 10 communities of 2,000.
     """
-    from model.scenario import load_scenario  # noqa: PLC0415
+    from govsim.scenario import load_scenario  # noqa: PLC0415
 
     overrides = (
         {} if plan.million else {"population.residents": 20_000, "population.communities": 10}

@@ -37,9 +37,8 @@ import networkx as nx
 import numba
 import numpy as np
 import scipy
-
-from model.governance import GovernanceModel
-from model.scenario import Scenario
+from govsim.scenario import Scenario
+from govsim.sim.governance import GovernanceModel
 
 HERE = Path(__file__).resolve().parent
 #: Residents of one community in the district scenarios (the default community).
@@ -85,7 +84,7 @@ def district(residents: int, **overrides: object) -> Scenario:
 def warm_up() -> float:
     """Run a small district for a few weeks; returns its CPU seconds.
 
-    The first run in a process loads the compiled kernels (model/kernels.py: numba's
+    The first run in a process loads the compiled kernels (model/sim/kernels.py: numba's
     start-up, then each kernel from its cache, or compiled on a machine's first run);
     every later run has them loaded. Figures of steady stepping are taken after this,
     and the benchmark reports the cold start separately (``cold_start``).
@@ -188,8 +187,8 @@ def default_runs(repeats: int) -> dict[str, float]:
 COLD_START = """
 import time
 start = time.perf_counter()
-import model
-from model import GovernanceModel, Scenario
+import govsim
+from govsim import GovernanceModel, Scenario
 imported = time.perf_counter()
 GovernanceModel(Scenario(), agent_interval=0).run()
 first = time.perf_counter()

@@ -55,13 +55,13 @@ class Plan:
 
 FULL = Plan(1000, 52, 30, 4, (200, 1600, 6400), 3)
 QUICK = Plan(400, 20, 10, 2, (40, 160), 1)
-#: What the sweep's local executor preloads in its forkserver (model/sweep.py).
-PRELOAD = ("model.experiment", "model.governance", "model.sweep", "pyarrow.parquet")
+#: What the sweep's local executor preloads in its forkserver (model/sweep/).
+PRELOAD = ("govsim.runs", "govsim.sim.governance", "govsim.sweep", "pyarrow.parquet")
 
 
 def _sweep(residents: int, steps: int, points: int, replications: int):
-    from model import Scenario  # noqa: PLC0415
-    from model.sweep import make_sweep  # noqa: PLC0415
+    from govsim import Scenario  # noqa: PLC0415
+    from govsim.sweep import make_sweep  # noqa: PLC0415
 
     base = Scenario().with_overrides({"population.residents": residents, "steps": steps})
     return make_sweep(
@@ -85,8 +85,8 @@ def _sweep(residents: int, steps: int, points: int, replications: int):
 
 def child_throughput(workers: int, plan: Plan) -> dict:
     """One sweep on ``workers`` processes, timed after imports (a fresh process)."""
-    from model.experiment import ProcessExecutor  # noqa: PLC0415
-    from model.sweep import run_sweep  # noqa: PLC0415
+    from govsim.runs import ProcessExecutor  # noqa: PLC0415
+    from govsim.sweep import run_sweep  # noqa: PLC0415
 
     sweep = _sweep(plan.residents, plan.steps, plan.points, plan.replications)
     if workers > 1:  # the forkserver, started before timing (as for the bare peer)
@@ -121,7 +121,7 @@ def _spin(count: int) -> float:
 
 def child_ceiling(workers: int) -> dict:
     """The same pure-Python loops on ``workers`` processes at once (the peer of peers)."""
-    from model.experiment import ProcessExecutor  # noqa: PLC0415
+    from govsim.runs import ProcessExecutor  # noqa: PLC0415
 
     loops = [15_000_000] * 4
     executor = ProcessExecutor(workers, PRELOAD)  # as the others: a warm pool start
@@ -136,7 +136,7 @@ def child_ceiling(workers: int) -> dict:
 
 def child_bare(workers: int, plan: Plan) -> dict:
     """The sweep's runs without the sweep: ``simulate`` on plain processes (the peer)."""
-    from model.experiment import ProcessExecutor, Replicate, simulate  # noqa: PLC0415
+    from govsim.runs import ProcessExecutor, Replicate, simulate  # noqa: PLC0415
 
     sweep = _sweep(plan.residents, plan.steps, plan.points, plan.replications)
     tasks = [
@@ -156,7 +156,7 @@ def child_bare(workers: int, plan: Plan) -> dict:
 
 def child_pool_start(workers: int) -> dict:
     """Time to start the pool of a sweep and run one trivial task per worker."""
-    from model.experiment import ProcessExecutor  # noqa: PLC0415
+    from govsim.runs import ProcessExecutor  # noqa: PLC0415
 
     began = time.perf_counter()
     executor = ProcessExecutor(workers, PRELOAD)
@@ -171,9 +171,9 @@ def child_memory(runs: int) -> dict:
     import resource  # noqa: PLC0415
     import tracemalloc  # noqa: PLC0415
 
-    import model.experiment  # noqa: PLC0415 - imported before measuring
-    import model.sensitivity  # noqa: F401, PLC0415
-    from model.sweep import run_sweep  # noqa: PLC0415
+    import govsim.runs  # noqa: PLC0415 - imported before measuring
+    import govsim.sensitivity  # noqa: F401, PLC0415
+    from govsim.sweep import run_sweep  # noqa: PLC0415
 
     sweep = _sweep(100, 1, runs // 2, 2)  # the parent's work per run, as little model as can be
     with tempfile.TemporaryDirectory() as folder:

@@ -1,6 +1,6 @@
 """The ``govsim`` command line: one function per verb, one parser block per verb.
 
-Core objects: ``main`` (the console script ``govsim``; also ``python -m model.cli``),
+Core objects: ``main`` (the console script ``govsim``; also ``python -m govsim.cli``),
 ``build_parser``, the verb functions ``run``, ``compare``, ``sweep``, ``check``,
 ``schema``, ``validate``, ``viz``, and the exit codes.
 
@@ -27,8 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-
-from model.scenario import (
+from govsim.scenario import (
     ScenarioError,
     load_scenario,
     read_value,
@@ -38,7 +37,7 @@ from model.scenario import (
 )
 
 if TYPE_CHECKING:
-    from model.experiment import RunRecord
+    from govsim.runs import RunRecord
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
@@ -57,7 +56,7 @@ class Terminated(KeyboardInterrupt):
 def _bad_input_errors() -> tuple[type[BaseException], ...]:
     # The run store (and pandas with it) is imported only by verbs that write runs;
     # if it was never imported, none of its errors can have been raised.
-    store = sys.modules.get("model.store")
+    store = sys.modules.get("govsim.store")
     return (ScenarioError, *((store.OutputError,) if store else ()))
 
 
@@ -136,11 +135,11 @@ def run(args: argparse.Namespace) -> int:
     if problem:
         print(f"govsim run: error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    from model.store import RunStore, read_manifest  # noqa: PLC0415
+    from govsim.store import RunStore, read_manifest  # noqa: PLC0415
 
     folder = Path(args.out) if args.out else Path("results") / scenario.name
     run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
-    from model.experiment import run_scenario  # noqa: PLC0415
+    from govsim.runs import run_scenario  # noqa: PLC0415
 
     context = {
         "scenario_file": str(Path(args.scenario).resolve()),
@@ -185,8 +184,8 @@ def _precision_target(args: argparse.Namespace) -> tuple[Any, str | None]:
                 "WIDTH (e.g. --until-ci 0.005)"
             )
         return None, None
-    from model.experiment import PrecisionTarget  # noqa: PLC0415
-    from model.metrics import METRICS  # noqa: PLC0415
+    from govsim.runs import PrecisionTarget  # noqa: PLC0415
+    from govsim.sim.metrics import METRICS  # noqa: PLC0415
 
     metrics = tuple(dict.fromkeys(_names(args.until_ci_metrics or ["participation_rate"])))
     unknown = [name for name in metrics if name not in METRICS]
@@ -206,8 +205,8 @@ def _names(values: list[str]) -> list[str]:
 
 def _summary_table(record: RunRecord) -> str:
     """The short table printed at the end of a run: main metrics and the five objectives."""
-    from model.metrics import OBJECTIVES  # noqa: PLC0415
-    from model.plots import MAIN_METRICS  # noqa: PLC0415
+    from govsim.figures import MAIN_METRICS  # noqa: PLC0415
+    from govsim.sim.metrics import OBJECTIVES  # noqa: PLC0415
 
     summary = record.summary.set_index("metric")
     scenario = record.scenario
@@ -235,7 +234,7 @@ def _summary_table(record: RunRecord) -> str:
 
 def compare(args: argparse.Namespace) -> int:
     """``govsim compare``: scenarios against a baseline, from stored run folders."""
-    from model import analysis  # noqa: PLC0415
+    from govsim import analysis  # noqa: PLC0415
 
     folder = Path(args.out) if args.out else Path("results") / "comparison"
     try:
@@ -260,15 +259,15 @@ def compare(args: argparse.Namespace) -> int:
 
 def sweep(args: argparse.Namespace) -> int:
     """``govsim sweep``: a sweep file's runs, resumable, on local processes or Dask."""
-    from model.sweep import load_sweep  # noqa: PLC0415
+    from govsim.sweep import load_sweep  # noqa: PLC0415
 
     plan = load_sweep(args.file)  # bad input: exit 2 before anything is written
     folder = Path(args.out) if args.out else Path("results") / plan.name
-    from model.sweep import run_sweep  # noqa: PLC0415
+    from govsim.sweep import run_sweep  # noqa: PLC0415
 
     scheduler_errors: tuple[type[Exception], ...] = ()
     if args.scheduler:  # only then is the model imported before the folder is checked
-        from model.experiment import SchedulerError  # noqa: PLC0415
+        from govsim.runs import SchedulerError  # noqa: PLC0415
 
         scheduler_errors = (SchedulerError,)
 
@@ -344,7 +343,7 @@ def _check_file(name: str, overrides: dict[str, Any]) -> str:
 def _check_sweep(
     name: str, document: dict[str, Any], lines: dict[str, int], overrides: dict[str, Any]
 ) -> str:
-    from model.sweep import SweepError, make_sweep  # noqa: PLC0415
+    from govsim.sweep import SweepError, make_sweep  # noqa: PLC0415
 
     if overrides:
         raise SweepError(
@@ -381,14 +380,14 @@ def _optional_feature(module: str, function: str, what: str) -> Any:
 def validate(args: argparse.Namespace) -> int:
     """``govsim validate``: the docking suite (model/validation.py)."""
     run_validation = _optional_feature(
-        "model.validation", "run_validation", "the docking suite (govsim validate)"
+        "govsim.validation", "run_validation", "the docking suite (govsim validate)"
     )
     return int(run_validation(Path(args.out) if args.out else None, args.quick))
 
 
 def viz(args: argparse.Namespace) -> int:
-    """``govsim viz``: the interactive dashboard (model/dashboard.py)."""
-    run_viz = _optional_feature("model.dashboard", "run_viz", "the dashboard (govsim viz)")
+    """``govsim viz``: the interactive dashboard (model/dashboard/server.py)."""
+    run_viz = _optional_feature("govsim.dashboard.server", "run_viz", "the dashboard (govsim viz)")
     return int(run_viz(args.scenario, args.host, args.port, not args.no_open, args.install_assets))
 
 
@@ -606,7 +605,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _interruption_behind(error: BaseException) -> KeyboardInterrupt | None:
     try:
-        from model.experiment import interruption_behind  # noqa: PLC0415
+        from govsim.runs import interruption_behind  # noqa: PLC0415
     except Exception:  # the error may be that very import: report it as it is
         return None
     return interruption_behind(error)

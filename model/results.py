@@ -22,8 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
-
-from model import store
+from govsim import store
 
 __all__ = ["load_design", "load_results", "load_runs", "load_sensitivity", "load_summary"]
 
@@ -41,7 +40,7 @@ def load_results(
     path), step, community (-1: the whole scenario), then one column per metric.
     Rows are sorted by design point, replicate, community and step. A run folder
     (``govsim run``) is read too: its timeseries.parquet, as
-    ``model.store.read_timeseries``.
+    ``govsim.store.read_timeseries``.
 
     Args:
         folder: the sweep (or run) folder.
@@ -118,7 +117,7 @@ def load_runs(folder: str | Path) -> pd.DataFrame:
 
     Columns: design_point, replicate, seed, the parameters, status (completed,
     failed, pending), error, seconds, cpu_seconds, worker, shard, step, then the final-step value
-    of every metric and ``scorecard.<entry>`` (see ``model.sweep.write_tables``).
+    of every metric and ``scorecard.<entry>`` (see ``govsim.sweep.write_tables``).
     """
     return _read_csv(folder, "runs.csv")
 
@@ -144,7 +143,7 @@ def load_design(folder: str | Path) -> pd.DataFrame:
 
 def load_sensitivity(folder: str | Path) -> pd.DataFrame:
     """The sensitivity indices of a sobol or morris sweep folder (sensitivity.csv)."""
-    from model.sensitivity import read_sensitivity  # noqa: PLC0415
+    from govsim.sensitivity import read_sensitivity  # noqa: PLC0415
 
     return read_sensitivity(folder)
 

@@ -42,9 +42,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
+    from govsim.sweep import Sweep
     from matplotlib.figure import Figure
-
-    from model.sweep import Sweep
 
 __all__ = [
     "MORRIS_COLUMNS",
@@ -156,7 +155,7 @@ def indices(sweep: Sweep, summary: pd.DataFrame, *, resamples: int = 1000) -> pd
 
     Args:
         sweep: the sweep (its design kind, SALib problem and sample).
-        summary: its summary (``model.sweep.write_tables``): the outcome of a design
+        summary: its summary (``govsim.sweep.write_tables``): the outcome of a design
             point is the ``mean`` of a metric over its replicates.
         resamples: bootstrap resamples of the confidence intervals.
 
@@ -214,7 +213,7 @@ def read_sensitivity(folder: str | Path) -> pd.DataFrame:
         model.store.OutputError: the folder has none (not a sobol or morris sweep, or
             not finished).
     """
-    from model.store import OutputError  # noqa: PLC0415
+    from govsim.store import OutputError  # noqa: PLC0415
 
     path = Path(folder) / "sensitivity.csv"
     if not path.is_file():

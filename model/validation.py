@@ -40,7 +40,7 @@ Acceptance bands (``Check``; a failed check makes ``run_validation`` return 1):
 - threshold cascade, exact: 100 take part, one more each week (all 100 in week
   100); after the change exactly 1 takes part, in every week.
 
-Runs are tasks (one model each) on the shared executors of model/experiment.py;
+Runs are tasks (one model each) on the shared executors of model/runs/;
 replicate r of every curve uses the same seed, so the scale-free curves of both
 cost schemes share their graphs and initial cooperators (common random numbers).
 Absorbing states stop a public goods run early (nobody can copy a choice nobody
@@ -62,14 +62,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from govsim import store
+from govsim.runs import executor_for, replicate_seeds
+from govsim.scenario import Scenario, load_scenario
+from govsim.sim.governance import GovernanceModel
+from govsim.sim.metrics import opinion_clusters
 from matplotlib.figure import Figure
 from tqdm.auto import tqdm
-
-from model import store
-from model.experiment import executor_for, replicate_seeds
-from model.governance import GovernanceModel
-from model.metrics import opinion_clusters
-from model.scenario import Scenario, load_scenario
 
 __all__ = [
     "DOCKING_SCENARIOS",

@@ -19,8 +19,8 @@ SMALL_ARGS = ("--set", "population.residents=300", "--steps", "20", "--replicati
 
 
 def govsim_command(*args: object) -> list[str]:
-    """The command line of ``govsim ARGS`` run as a user would (``python -m model.cli``)."""
-    return [sys.executable, "-m", "model.cli", *map(str, args)]
+    """The command line of ``govsim ARGS`` run as a user would (``python -m govsim.cli``)."""
+    return [sys.executable, "-m", "govsim.cli", *map(str, args)]
 
 
 def cli_environment(**extra: str) -> dict[str, str]:

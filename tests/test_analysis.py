@@ -1,4 +1,4 @@
-"""Scenario comparison (model/analysis.py): statistics with known answers, stored runs."""
+"""Scenario comparison (model/analysis/): statistics with known answers, stored runs."""
 
 from __future__ import annotations
 
@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SCENARIOS, SMALL
-from scipy import stats
-
-from model import analysis, load_scenario, plots
-from model.analysis import (
+from govsim import analysis, load_scenario
+from govsim import figures as plots
+from govsim.analysis import (
     AnalysisError,
     Run,
     compare,
@@ -24,10 +23,11 @@ from model.analysis import (
     replicate_values,
     replications_needed,
 )
-from model.experiment import run_scenario
-from model.metrics import OBJECTIVES
-from model.results import load_results
-from model.sweep import make_sweep, run_sweep
+from govsim.results import load_results
+from govsim.runs import run_scenario
+from govsim.sim.metrics import OBJECTIVES
+from govsim.sweep import make_sweep, run_sweep
+from scipy import stats
 
 # --------------------------------------------------------------------------- synthetic runs
 

@@ -15,13 +15,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import SCENARIOS, SMALL, SMALL_ARGS, cli_environment, govsim_command
-
-from model import GovernanceModel, load_scenario
-from model import cli as cli_module
-from model.experiment import replicate_seeds, run_scenario
-from model.metrics import METRICS, OBJECTIVES
-from model.scenario import scenario_json_schema, scenario_reference
-from model.store import TABLES
+from govsim import GovernanceModel, load_scenario
+from govsim import cli as cli_module
+from govsim.runs import replicate_seeds, run_scenario
+from govsim.scenario import scenario_json_schema, scenario_reference
+from govsim.sim.metrics import METRICS, OBJECTIVES
+from govsim.store import TABLES
 
 BASELINE = SCENARIOS / "baseline.yaml"
 
@@ -345,7 +344,7 @@ def test_internal_errors_exit_1_with_the_traceback_only_on_request(monkeypatch, 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("model.experiment.run_scenario", broken)
+    monkeypatch.setattr("govsim.runs.run_scenario", broken)
     monkeypatch.delenv("GOVSIM_DEBUG", raising=False)
     monkeypatch.chdir(tmp_path)
     args = ["run", str(BASELINE), *SMALL_ARGS]
@@ -370,12 +369,12 @@ def test_validate_and_viz_hand_over_to_their_modules(monkeypatch):
         calls["viz"] = args
         return 3  # whatever the dashboard returns is the exit code
 
-    validation = types.ModuleType("model.validation")
+    validation = types.ModuleType("govsim.validation")
     validation.run_validation = run_validation
-    dashboard = types.ModuleType("model.dashboard")
+    dashboard = types.ModuleType("govsim.dashboard.server")
     dashboard.run_viz = run_viz
-    monkeypatch.setitem(sys.modules, "model.validation", validation)
-    monkeypatch.setitem(sys.modules, "model.dashboard", dashboard)
+    monkeypatch.setitem(sys.modules, "govsim.validation", validation)
+    monkeypatch.setitem(sys.modules, "govsim.dashboard.server", dashboard)
 
     assert cli_module.main(["validate", "--quick", "--out", "report"]) == 0
     assert calls["validate"] == (Path("report"), True)
@@ -384,7 +383,7 @@ def test_validate_and_viz_hand_over_to_their_modules(monkeypatch):
 
 
 def test_a_missing_optional_module_is_an_internal_error(monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "model.validation", None)
+    monkeypatch.setitem(sys.modules, "govsim.validation", None)
     assert cli_module.main(["validate"]) == 1
     assert "docking suite" in capsys.readouterr().err
 

@@ -7,10 +7,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from govsim import GovernanceModel, Scenario, load_scenario
+from govsim.sim.issues import community_budget
 from scipy import stats
-
-from model import GovernanceModel, Scenario, load_scenario
-from model.issues import community_budget
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 PRESETS = sorted((ROOT / "comparative").glob("*.yaml"))

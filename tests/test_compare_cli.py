@@ -7,11 +7,10 @@ import json
 import pandas as pd
 import pytest
 from conftest import SCENARIOS, SMALL, SMALL_ARGS
-
-from model import analysis, load_scenario
-from model import cli as cli_module
-from model.experiment import replicate_seeds, run_scenario
-from model.metrics import OBJECTIVES
+from govsim import analysis, load_scenario
+from govsim import cli as cli_module
+from govsim.runs import replicate_seeds, run_scenario
+from govsim.sim.metrics import OBJECTIVES
 
 BASELINE = SCENARIOS / "baseline.yaml"
 

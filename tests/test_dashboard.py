@@ -1,4 +1,4 @@
-"""The dashboard (model/app.py, model/dashboard.py): levers, picture, serving, assets.
+"""The dashboard (model/dashboard/): levers, picture, serving, assets.
 
 The browser test starts ``govsim viz`` on a free port, drives the page in Debian's
 chromium through Playwright with every request off this machine blocked, and checks
@@ -22,15 +22,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from govsim.dashboard import server as dashboard
+from govsim.scenario import Scenario
 from matplotlib.collections import LineCollection
-
-from model import dashboard
-from model.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
 app = pytest.importorskip(
-    "model.app", reason="the viz extra (solara, mesa[rec]) is not installed: scripts/setup.sh test"
+    "govsim.dashboard.app",
+    reason="the viz extra (solara, mesa[rec]) is not installed: scripts/setup.sh test",
 )
 
 
@@ -341,7 +341,7 @@ SCENARIO = ROOT / "scenarios" / "one_core_multiple.yaml"
 def _viz_command(port: int) -> list[str]:
     """``govsim viz SCENARIO`` on 127.0.0.1:port, through the CLI."""
     args = [str(SCENARIO), "--host", "127.0.0.1", "--port", str(port), "--no-open"]
-    return [sys.executable, "-m", "model.cli", "viz", *args]
+    return [sys.executable, "-m", "govsim.cli", "viz", *args]
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
-from model import GovernanceModel, Scenario, load_scenario
-from model.district import community_metrics, grouped_gini
-from model.experiment import ALL_COMMUNITIES, run_replicate
-from model.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED, UNANSWERED
-from model.linkage import STREET, street_of
-from model.metrics import METRICS, gini
-from model.network import neighbouring_communities
+from govsim import GovernanceModel, Scenario, load_scenario
+from govsim.runs import ALL_COMMUNITIES, run_replicate
+from govsim.sim.community_metrics import community_metrics, grouped_gini
+from govsim.sim.issues import BY_DISTRICT, BY_STREET, ESCALATED, RESOLVED, UNANSWERED
+from govsim.sim.linkage import STREET, street_of
+from govsim.sim.metrics import METRICS, gini
+from govsim.sim.network import neighbouring_communities
 
 DISTRICT = {
     "population.residents": 4000,

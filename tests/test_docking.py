@@ -16,13 +16,12 @@ import math
 
 import numpy as np
 import pytest
-
-from model import GovernanceModel, ScenarioError, load_scenario
-from model.decision.imitation import ImitationRule, PublicGoodsGame, public_goods_payoffs
-from model.mechanisms.deliberation import exchange_in_sequence, random_pairs, sequential_rounds
-from model.network import symmetric_matrix
-from model.store import OutputError
-from model.validation import (
+from govsim import GovernanceModel, ScenarioError, load_scenario
+from govsim.sim.decision.imitation import ImitationRule, PublicGoodsGame, public_goods_payoffs
+from govsim.sim.mechanisms.deliberation import exchange_in_sequence, random_pairs, sequential_rounds
+from govsim.sim.network import symmetric_matrix
+from govsim.store import OutputError
+from govsim.validation import (
     DOCKING_SCENARIOS,
     PGG_CURVES,
     QUICK,

@@ -18,23 +18,20 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
-from mesa.discrete_space import Network
-from scipy.stats import rankdata
-
-from model import GovernanceModel, Resident, Scenario
-from model import metrics as metric_functions
-from model.decision.logit import participation_utility
-from model.issues import BY_ADMINISTRATION, BY_STREET, OPEN, allocate_in_order
-from model.mechanisms.integral_scoring import percentile_in_group
-from model.network import CommunityNetwork, build_graph
-from model.population import (
+from govsim import GovernanceModel, Resident, Scenario
+from govsim.sim import metrics as metric_functions
+from govsim.sim.decision.logit import participation_utility
+from govsim.sim.issues import BY_ADMINISTRATION, BY_STREET, OPEN, allocate_in_order
+from govsim.sim.mechanisms.integral_scoring import percentile_in_group
+from govsim.sim.network import CommunityNetwork, build_graph
+from govsim.sim.population import (
     KINDS,
     UNIT_KINDS,
     _build_residents,
     beta_with_mean,
     build_population,
 )
-from model.submodels import (
+from govsim.sim.submodels import (
     co_participant_share,
     mobilise,
     neighbour_share,
@@ -42,6 +39,8 @@ from model.submodels import (
     update_ties,
     update_wellbeing,
 )
+from mesa.discrete_space import Network
+from scipy.stats import rankdata
 
 SMALL = {"population.residents": 300, "population.communities": 2, "steps": 12}
 
@@ -397,7 +396,7 @@ def test_agent_records_as_columns_give_mesa_own_dataframe():
 
 def reference_meet(self, model: GovernanceModel) -> None:
     """Meetings as first written: each community scans every resident and every issue."""
-    from model.mechanisms.deliberation import (  # noqa: PLC0415
+    from govsim.sim.mechanisms.deliberation import (  # noqa: PLC0415
         BY_DELIBERATION,
         UNDECIDED,
         bounded_confidence,
@@ -514,7 +513,7 @@ def numpy_across(indptr, indices, block):
 
 
 def numpy_exchange_rounds(opinions, seats, confidence, convergence):
-    from model.mechanisms.deliberation import bounded_confidence  # noqa: PLC0415
+    from govsim.sim.mechanisms.deliberation import bounded_confidence  # noqa: PLC0415
 
     for order in seats:
         pairs = order.size // 2
@@ -549,7 +548,7 @@ def numpy_grouped_gini(counts, group, groups, top):
 
 
 def numpy_consensus(opinions, band, majority):
-    from model.mechanisms.deliberation import consensus_reached  # noqa: PLC0415
+    from govsim.sim.mechanisms.deliberation import consensus_reached  # noqa: PLC0415
 
     return consensus_reached(opinions, band, majority)
 
@@ -572,7 +571,7 @@ def numpy_update_wellbeing(residents, block, taking_part, per_block, neighbours,
 
 
 def numpy_log_miss(community, outreach, core, unit):
-    from model.submodels import to_residents  # noqa: PLC0415
+    from govsim.sim.submodels import to_residents  # noqa: PLC0415
 
     n = community.size
     log_miss = outreach[community]
@@ -696,7 +695,7 @@ NUMPY_KERNELS = {
     ],
 )
 def test_runs_with_compiled_kernels_equal_runs_with_the_numpy_code(monkeypatch, overrides):
-    from model import kernels  # noqa: PLC0415
+    from govsim.sim import kernels  # noqa: PLC0415
 
     scenario = small(**{"steps": 14, **overrides})
     compiled = GovernanceModel(scenario, rng=31, agent_interval=0).run()
@@ -720,6 +719,6 @@ def test_runs_with_compiled_kernels_equal_runs_with_the_numpy_code(monkeypatch, 
 
 
 def test_every_kernel_has_its_numpy_counterpart_in_the_run_comparison():
-    from model import kernels  # noqa: PLC0415
+    from govsim.sim import kernels  # noqa: PLC0415
 
     assert set(NUMPY_KERNELS) == set(kernels.__all__)

@@ -9,10 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from conftest import SMALL
-from scipy import stats
-
-from model import GovernanceModel, Scenario
-from model.experiment import (
+from govsim import GovernanceModel, Scenario
+from govsim.figures import network_figure, network_sample, timeseries_figure
+from govsim.runs import (
     ID_COLUMNS,
     Replicate,
     Replicates,
@@ -26,9 +25,9 @@ from model.experiment import (
     simulate,
     summarise,
 )
-from model.metrics import METRICS, OBJECTIVES
-from model.plots import network_figure, network_sample, timeseries_figure
-from model.store import read_manifest
+from govsim.sim.metrics import METRICS, OBJECTIVES
+from govsim.store import read_manifest
+from scipy import stats
 
 
 @pytest.fixture(scope="module")

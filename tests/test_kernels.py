@@ -1,4 +1,4 @@
-"""Each compiled kernel (model/kernels.py) computes what its rule says.
+"""Each compiled kernel (model/sim/kernels.py) computes what its rule says.
 
 Every test writes the rule as a plain Python loop over residents, ties or attendees
 (the way docs/ODD.md states it) and checks the kernel against it, and, where the kernel
@@ -15,9 +15,12 @@ import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
-
-from model import kernels, metrics
-from model.mechanisms.deliberation import bounded_confidence, consensus_reached, random_matching
+from govsim.sim import kernels, metrics
+from govsim.sim.mechanisms.deliberation import (
+    bounded_confidence,
+    consensus_reached,
+    random_matching,
+)
 
 
 def random_ties(rng: np.random.Generator, n: int, mean_degree: float, hubs: int = 0):

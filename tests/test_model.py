@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from model import (
+from govsim import (
     MECHANISM_NAMES,
     Enterprise,
     GovernanceModel,
@@ -18,7 +17,7 @@ from model import (
     SocialOrganisation,
     StationedUnit,
 )
-from model.metrics import METRICS, OBJECTIVES
+from govsim.sim.metrics import METRICS, OBJECTIVES
 
 SMALL = {"population.residents": 400, "steps": 30}
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-
-from model import GovernanceModel, Scenario
-from model.network import weighted_graph
+from govsim import GovernanceModel, Scenario
+from govsim.sim.network import weighted_graph
 
 
 def _edges(model: GovernanceModel) -> set[tuple[int, int]]:

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import json
 
+import govsim
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
 from conftest import SMALL
-
-import model
-from model import Scenario, load_results
-from model.experiment import replicate_seeds, run_replicates
-from model.metrics import METRICS
-from model.results import load_design, load_runs, load_summary
-from model.store import SWEEP_MANIFEST, OutputError, RunStore
-from model.sweep import make_sweep, run_sweep
+from govsim import Scenario, load_results
+from govsim.results import load_design, load_runs, load_summary
+from govsim.runs import replicate_seeds, run_replicates
+from govsim.sim.metrics import METRICS
+from govsim.store import SWEEP_MANIFEST, OutputError, RunStore
+from govsim.sweep import make_sweep, run_sweep
 
 PARAMETERS = ["frictions.admin_burden", "mechanisms.rotation.enabled"]
 
@@ -42,7 +41,7 @@ def swept(tmp_path_factory):
 
 def test_load_results_is_tidy_with_parameters_as_typed_columns(swept):
     frame = load_results(swept.folder)
-    assert model.load_results is load_results  # the package-level name
+    assert govsim.load_results is load_results  # the package-level name
     assert list(frame.columns) == [
         "design_point",
         "replicate",

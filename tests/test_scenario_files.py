@@ -9,18 +9,17 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import SCENARIOS
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from pydantic import BaseModel
-
-from model import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
-from model.scenario import (
+from govsim import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
+from govsim.scenario import (
     REFERENCE_BEGIN,
     REFERENCE_END,
     reference_sections,
     scenario_json_schema,
     scenario_reference,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 README = SCENARIOS / "README.md"
@@ -110,7 +109,7 @@ def test_every_schema_field_is_documented():
         for key, _, _, text in rows
     }
     missing = [path for path in _leaf_paths() if not documented.get(path, "").strip()]
-    assert not missing, f"fields without a description in model/scenario.py: {missing}"
+    assert not missing, f"fields without a description in model/scenario/: {missing}"
     assert documented["extends"]
 
 

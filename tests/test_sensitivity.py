@@ -5,20 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-from SALib.test_functions import Ishigami
-
-from model import Scenario
-from model.results import load_sensitivity
-from model.sensitivity import (
+from govsim import Scenario
+from govsim.results import load_sensitivity
+from govsim.sensitivity import (
     MORRIS_COLUMNS,
     SOBOL_COLUMNS,
     morris_indices,
     sensitivity_figure,
     sobol_indices,
 )
-from model.sweep import make_sweep, run_sweep
+from govsim.sweep import make_sweep, run_sweep
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from SALib.test_functions import Ishigami
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 

@@ -9,10 +9,9 @@ import stat
 
 import pandas as pd
 import pytest
-
-from model import Scenario
-from model.experiment import replicate_seeds
-from model.store import (
+from govsim import Scenario
+from govsim.runs import replicate_seeds
+from govsim.store import (
     MANIFEST,
     TABLES,
     OutputError,

@@ -1,0 +1,1 @@
+"""The model: state, network, mechanisms, decision rules and metrics (knows nothing of files)."""

@@ -1,0 +1,268 @@
+"""Deliberation and consultation (议事协商): meetings that decide by bounded confidence.
+
+Rule (docs/ODD.md, submodel "deliberation"):
+
+- Every ``interval`` weeks each community holds a consultation meeting. Its agenda is
+  the ``agenda_size`` oldest open issues that still need a decision. Residents taking
+  part this week attend (a random ``meeting_size`` of them when more come); at least
+  two must attend for the meeting to be held.
+- Attendees exchange opinions in ``rounds`` rounds; in each round they are paired at
+  random and every pair (i, j) with |x_i - x_j| < d moves together (Deffuant et al.
+  2000): x_i <- x_i + mu (x_j - x_i), x_j <- x_j + mu (x_i - x_j),
+  d = ``confidence``, mu = ``convergence``.
+- Consensus: when at least ``majority`` of the attendees hold opinions within
+  ``consensus_band`` of the median, the agenda is decided by deliberation, every
+  attendee's efficacy rises, e <- e + efficacy_gain (1 - e), and the community's
+  opinions are drawn afresh for the next agenda.
+- Issues not decided at a meeting are decided administratively after
+  ``issues.admin_decision_wait`` weeks, with less legitimacy (issues.resolve).
+- ``pairs_per_step`` informal exchanges per week: that many independent pairs of
+  random residents (or of tied residents, every tie equally likely, ``pairing: ties``)
+  meet one after another and follow the same pairwise rule. With everything else off
+  this is exactly the Deffuant model, one random pair at a time (the docking scenario
+  scenarios/docking/deffuant2000.yaml; docs/VALIDATION.md).
+
+Source: the thesis ("mechanism of community deliberation and consultation"); the
+2015 national opinion on urban and rural community consultation (simple majority);
+Deffuant, Neau, Amblard & Weisbuch (2000), Adv. Complex Syst. 3:87,
+doi:10.1142/S0219525900000078.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import TYPE_CHECKING
+
+import numpy as np
+from govsim.sim import kernels
+from govsim.sim.issues import BY_DELIBERATION, UNDECIDED
+from govsim.sim.mechanisms.base import Mechanism
+
+if TYPE_CHECKING:
+    from govsim.sim.governance import GovernanceModel
+
+__all__ = [
+    "Deliberation",
+    "bounded_confidence",
+    "consensus_reached",
+    "exchange_in_sequence",
+    "random_matching",
+    "random_pairs",
+    "sequential_rounds",
+]
+
+
+def bounded_confidence(
+    opinion: np.ndarray, a: np.ndarray, b: np.ndarray, confidence: float, convergence: float
+) -> None:
+    """Deffuant update of the disjoint pairs (a[k], b[k]), in place.
+
+    Rule: if |x_a - x_b| < d then x_a += mu (x_b - x_a) and x_b += mu (x_a - x_b).
+    Pairs must not share residents, so the updates are independent and can be applied
+    at once (equivalent to applying them one by one in any order).
+    """
+    gap = opinion[b] - opinion[a]
+    move = np.where(np.abs(gap) < confidence, convergence * gap, 0.0)
+    opinion[a] += move
+    opinion[b] -= move
+
+
+def random_matching(
+    rng: np.random.Generator, people: np.ndarray, pairs: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """A uniformly random set of disjoint pairs among ``people`` (at most len // 2)."""
+    shuffled = rng.permutation(people)
+    most = shuffled.size // 2
+    count = most if pairs is None else min(pairs, most)
+    return shuffled[0 : 2 * count : 2], shuffled[1 : 2 * count : 2]
+
+
+def random_pairs(rng: np.random.Generator, n: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` independent, uniformly random pairs of two different people among ``n``."""
+    a = rng.integers(0, n, count)
+    b = rng.integers(0, n - 1, count)
+    return a, b + (b >= a)  # uniform over the n - 1 others
+
+
+def sequential_rounds(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Round of every pair of a sequence, so that rounds replay the sequence exactly.
+
+    Rule: round(k) = 1 + the latest round of an earlier pair that shares a person with
+    pair k (0 if none). Pairs of one round share nobody, and every pair comes after
+    all earlier pairs it shares someone with, so applying the rounds in order, each at
+    once, gives the same numbers as applying the pairs one by one in sequence order
+    (pairs without a common person commute). Vectorised: each pass of the loop settles
+    one more round, and a sequence of m pairs among n people has about 2m/n + few.
+    """
+    m = a.size
+    if m == 0:
+        return np.zeros(0, np.int64)
+    person = np.concatenate([a, b])
+    pair = np.concatenate([np.arange(m), np.arange(m)])
+    order = np.lexsort((pair, person))
+    repeat = person[order][1:] == person[order][:-1]
+    earlier = np.full(2 * m, -1, np.int64)  # the previous pair of the same person
+    earlier[order[1:][repeat]] = pair[order][:-1][repeat]
+    before = np.stack([earlier[:m], earlier[m:]])
+    has = before >= 0
+    rounds = np.zeros(m, np.int64)
+    while True:
+        after = np.where(has, rounds[before] + 1, 0).max(axis=0)
+        if np.array_equal(after, rounds):
+            return rounds
+        rounds = after
+
+
+def exchange_in_sequence(
+    opinion: np.ndarray, a: np.ndarray, b: np.ndarray, confidence: float, convergence: float
+) -> None:
+    """Apply the Deffuant update to the pairs (a[k], b[k]) one after another, in place.
+
+    Exactly the sequential model (Deffuant et al. 2000: one random pair at a time),
+    computed a round of disjoint pairs at a time (``sequential_rounds``).
+    """
+    # Chunks of at most n/2 pairs keep the rounds per chunk few (about 2 chunk / n + few).
+    chunk = max(1, opinion.size // 2)
+    for first in range(0, a.size, chunk):
+        a_part, b_part = a[first : first + chunk], b[first : first + chunk]
+        rounds = sequential_rounds(a_part, b_part)
+        order = np.argsort(rounds, kind="stable")
+        bounds = np.searchsorted(rounds[order], np.arange(rounds.max(initial=-1) + 2))
+        for start, stop in itertools.pairwise(bounds.tolist()):
+            chosen = order[start:stop]
+            bounded_confidence(opinion, a_part[chosen], b_part[chosen], confidence, convergence)
+
+
+def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> bool:
+    """Whether at least ``majority`` of the opinions lie within ``band`` of their median."""
+    if opinions.size == 0:
+        return False
+    agree = np.abs(opinions - np.median(opinions)) <= band
+    return bool(agree.mean() >= majority)
+
+
+class _Groups:
+    """Items split by group (one stable sort for all groups): ``of(g)``, in their given order."""
+
+    def __init__(self, items: np.ndarray, group: np.ndarray, groups: int) -> None:
+        order = np.argsort(group, kind="stable")
+        self.items = items[order]
+        self.bounds = np.searchsorted(group[order], np.arange(groups + 1)).tolist()
+
+    def of(self, g: int) -> np.ndarray:
+        """The items of group g."""
+        return self.items[self.bounds[g] : self.bounds[g + 1]]
+
+
+class Deliberation(Mechanism):
+    """Consultation meetings decide pending issues when attendees reach consensus."""
+
+    name = "deliberation"
+
+    def __init__(self, params, model: GovernanceModel) -> None:
+        super().__init__(params, model)
+        self.meetings_held = 0
+        self.meetings_scheduled = 0
+        self.decisions = 0
+
+    def meet(self, model: GovernanceModel) -> None:
+        """Informal exchanges every week; meetings every ``interval`` weeks."""
+        if self.params.pairs_per_step:
+            self._informal_exchanges(model)
+        interval = self.params.interval
+        state = model.step_state
+        state.meeting_attendees = np.zeros(0, np.int64)
+        state.decided_at_meeting = np.zeros(0, np.int64)
+        if interval == 0 or model.week % interval != 0:
+            return
+        residents = model.population.residents
+        communities = model.population.n_communities
+        # Who could attend and what is on each agenda, found once for all communities: a
+        # meeting changes only its own community's opinions and issues.
+        participants = np.flatnonzero(residents.participating)
+        present = _Groups(participants, residents.community[participants], communities)
+        agendas = self._agendas(model, communities)
+        attendees_all, decided_all = [], []
+        for community in range(communities):
+            self.meetings_scheduled += 1
+            agenda = agendas.of(community)[: self.params.agenda_size]
+            attendees, decided = self._meeting(model, community, present.of(community), agenda)
+            attendees_all.append(attendees)
+            if decided:
+                decided_all.append(attendees)
+        state.meeting_attendees = np.concatenate(attendees_all)
+        if decided_all:
+            state.decided_at_meeting = np.concatenate(decided_all)
+
+    def _meeting(
+        self, model: GovernanceModel, community: int, present: np.ndarray, agenda: np.ndarray
+    ) -> tuple[np.ndarray, bool]:
+        """One community's meeting: attendance, exchange rounds, consensus, decision."""
+        residents = model.population.residents
+        p = self.params
+        if present.size > p.meeting_size:
+            present = model.rng.choice(present, p.meeting_size, replace=False)
+        if present.size < 2:
+            return np.zeros(0, np.int64), False
+        self.meetings_held += 1
+        # The rounds work on the attendees' own opinions (seat k holds present[k]). Each
+        # round pairs the seats of one random permutation (``random_matching``); the
+        # permutations of all rounds are drawn in one call, the same draws in the same
+        # order as one ``rng.permutation`` per round (tests/test_kernels.py).
+        opinions = residents.opinion[present]
+        seats = np.empty((p.rounds, present.size), np.int64)
+        seats[:] = np.arange(present.size)
+        model.rng.permuted(seats, axis=1, out=seats)
+        kernels.exchange_rounds(opinions, seats, p.confidence, p.convergence)
+        residents.opinion[present] = opinions
+        if agenda.size == 0 or not kernels.consensus_reached(
+            opinions, p.consensus_band, p.majority
+        ):
+            return present, False
+        book = model.issues
+        book.decided[agenda] = BY_DELIBERATION
+        book.decided_by_deliberation += agenda.size
+        self.decisions += 1
+        residents.efficacy[present] += p.efficacy_gain * (1.0 - residents.efficacy[present])
+        # The next agenda starts from fresh opinions (residents are stored in community
+        # order, so a community's members are one slice).
+        first, last = self._member_bounds(model)[community : community + 2]
+        traits = model.settings.population.traits
+        residents.opinion[first:last] = model.rng.uniform(
+            traits.opinion_low, traits.opinion_high, last - first
+        )
+        return present, True
+
+    def _agendas(self, model: GovernanceModel, communities: int) -> _Groups:
+        """Open issues awaiting a decision, oldest first, by community (agendas are the first)."""
+        book = model.issues
+        waiting = book.open_issues()
+        waiting = waiting[book.needs_decision[waiting] & (book.decided[waiting] == UNDECIDED)]
+        return _Groups(waiting, book.community[waiting], communities)
+
+    def _member_bounds(self, model: GovernanceModel) -> list[int]:
+        """Where each community's residents start and end (found once: nobody moves)."""
+        if getattr(self, "_bounds", None) is None:
+            community = model.population.residents.community
+            communities = np.arange(model.population.n_communities + 1)
+            self._bounds = np.searchsorted(community, communities).tolist()
+        return self._bounds
+
+    def _informal_exchanges(self, model: GovernanceModel) -> None:
+        """``pairs_per_step`` pairwise exchanges, one after another (Deffuant et al. 2000)."""
+        residents = model.population.residents
+        p = self.params
+        if p.pairing == "random":
+            a, b = random_pairs(model.rng, residents.opinion.size, p.pairs_per_step)
+        else:
+            a, b = self._tied_pairs(model, p.pairs_per_step)
+        exchange_in_sequence(residents.opinion, a, b, p.confidence, p.convergence)
+
+    def _tied_pairs(self, model: GovernanceModel, count: int) -> tuple[np.ndarray, np.ndarray]:
+        """``count`` independent pairs of tied residents, each tie equally likely."""
+        ties = model.population.resident_ties
+        if ties.nnz == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        # Every tie is stored twice, (i, j) and (j, i): a uniform entry is a uniform tie.
+        pick = model.rng.integers(0, ties.nnz, count)
+        return model.ties.rows[pick], ties.indices[pick]
