@@ -22,9 +22,10 @@ import time  # noqa: E402
 from collections import defaultdict  # noqa: E402
 
 import govsim.sim.governance as governance  # noqa: E402
-import suite  # noqa: E402
 from govsim.sim import issues, submodels  # noqa: E402
 from govsim.sim.governance import GovernanceModel  # noqa: E402
+
+import suite  # noqa: E402
 
 HOOKS = ("mobilise", "utility", "contribute", "meet", "assess", "connect")
 SUBMODELS = (

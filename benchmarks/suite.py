@@ -37,6 +37,7 @@ import networkx as nx
 import numba
 import numpy as np
 import scipy
+
 from govsim.scenario import Scenario
 from govsim.sim.governance import GovernanceModel
 

@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from govsim.scenario import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
+from govsim.version import __version__
 
 if TYPE_CHECKING:
     from govsim.results import load_results
@@ -65,8 +66,7 @@ __all__ = [
     "ScenarioError",
     "SocialOrganisation",
     "StationedUnit",
+    "__version__",
     "load_results",
     "load_scenario",
 ]
-
-__version__ = "0.1.0"

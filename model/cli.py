@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+
 from govsim.scenario import (
     ScenarioError,
     load_scenario,
@@ -205,8 +206,7 @@ def _names(values: list[str]) -> list[str]:
 
 def _summary_table(record: RunRecord) -> str:
     """The short table printed at the end of a run: main metrics and the five objectives."""
-    from govsim.figures import MAIN_METRICS  # noqa: PLC0415
-    from govsim.sim.metrics import OBJECTIVES  # noqa: PLC0415
+    from govsim.sim.metrics import MAIN_METRICS, OBJECTIVES  # noqa: PLC0415
 
     summary = record.summary.set_index("metric")
     scenario = record.scenario

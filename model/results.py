@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+
 from govsim import store
 
 __all__ = ["load_design", "load_results", "load_runs", "load_sensitivity", "load_summary"]

@@ -42,8 +42,9 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from govsim.sweep import Sweep
     from matplotlib.figure import Figure
+
+    from govsim.sweep import Sweep
 
 __all__ = [
     "MORRIS_COLUMNS",

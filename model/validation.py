@@ -62,13 +62,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.figure import Figure
+from tqdm.auto import tqdm
+
 from govsim import store
 from govsim.runs import executor_for, replicate_seeds
 from govsim.scenario import Scenario, load_scenario
 from govsim.sim.governance import GovernanceModel
 from govsim.sim.metrics import opinion_clusters
-from matplotlib.figure import Figure
-from tqdm.auto import tqdm
 
 __all__ = [
     "DOCKING_SCENARIOS",

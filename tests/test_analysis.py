@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SCENARIOS, SMALL
+from scipy import stats
+
 from govsim import analysis, load_scenario
 from govsim import figures as plots
 from govsim.analysis import (
@@ -17,17 +18,16 @@ from govsim.analysis import (
     Run,
     compare,
     format_comparison,
-    hedges_g,
-    holm,
     load_runs,
     replicate_values,
-    replications_needed,
 )
 from govsim.results import load_results
 from govsim.runs import run_scenario
 from govsim.sim.metrics import OBJECTIVES
+from govsim.stats import hedges_g, holm, replications_needed
 from govsim.sweep import make_sweep, run_sweep
-from scipy import stats
+
+from conftest import SCENARIOS, SMALL
 
 # --------------------------------------------------------------------------- synthetic runs
 

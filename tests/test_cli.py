@@ -14,13 +14,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SCENARIOS, SMALL, SMALL_ARGS, cli_environment, govsim_command
+
 from govsim import GovernanceModel, load_scenario
 from govsim import cli as cli_module
 from govsim.runs import replicate_seeds, run_scenario
 from govsim.scenario import scenario_json_schema, scenario_reference
 from govsim.sim.metrics import METRICS, OBJECTIVES
 from govsim.store import TABLES
+
+from conftest import SCENARIOS, SMALL, SMALL_ARGS, cli_environment, govsim_command
 
 BASELINE = SCENARIOS / "baseline.yaml"
 

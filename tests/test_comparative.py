@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import stats
+
 from govsim import GovernanceModel, Scenario, load_scenario
 from govsim.sim.issues import community_budget
-from scipy import stats
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
 PRESETS = sorted((ROOT / "comparative").glob("*.yaml"))

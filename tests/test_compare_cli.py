@@ -6,11 +6,13 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SCENARIOS, SMALL, SMALL_ARGS
+
 from govsim import analysis, load_scenario
 from govsim import cli as cli_module
 from govsim.runs import replicate_seeds, run_scenario
 from govsim.sim.metrics import OBJECTIVES
+
+from conftest import SCENARIOS, SMALL, SMALL_ARGS
 
 BASELINE = SCENARIOS / "baseline.yaml"
 

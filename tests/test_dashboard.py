@@ -22,9 +22,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.collections import LineCollection
+
 from govsim.dashboard import server as dashboard
 from govsim.scenario import Scenario
-from matplotlib.collections import LineCollection
 
 ROOT = Path(__file__).resolve().parents[1]
 

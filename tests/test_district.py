@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from govsim import GovernanceModel, Scenario, load_scenario
 from govsim.runs import ALL_COMMUNITIES, run_replicate
 from govsim.sim.community_metrics import community_metrics, grouped_gini

@@ -16,6 +16,7 @@ import math
 
 import numpy as np
 import pytest
+
 from govsim import GovernanceModel, ScenarioError, load_scenario
 from govsim.sim.decision.imitation import ImitationRule, PublicGoodsGame, public_goods_payoffs
 from govsim.sim.mechanisms.deliberation import exchange_in_sequence, random_pairs, sequential_rounds

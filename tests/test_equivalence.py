@@ -18,6 +18,9 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from mesa.discrete_space import Network
+from scipy.stats import rankdata
+
 from govsim import GovernanceModel, Resident, Scenario
 from govsim.sim import metrics as metric_functions
 from govsim.sim.decision.logit import participation_utility
@@ -39,8 +42,6 @@ from govsim.sim.submodels import (
     update_ties,
     update_wellbeing,
 )
-from mesa.discrete_space import Network
-from scipy.stats import rankdata
 
 SMALL = {"population.residents": 300, "population.communities": 2, "steps": 12}
 

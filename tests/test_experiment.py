@@ -8,7 +8,8 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import SMALL
+from scipy import stats
+
 from govsim import GovernanceModel, Scenario
 from govsim.figures import network_figure, network_sample, timeseries_figure
 from govsim.runs import (
@@ -27,7 +28,8 @@ from govsim.runs import (
 )
 from govsim.sim.metrics import METRICS, OBJECTIVES
 from govsim.store import read_manifest
-from scipy import stats
+
+from conftest import SMALL
 
 
 @pytest.fixture(scope="module")

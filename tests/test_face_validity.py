@@ -12,8 +12,9 @@ from functools import cache
 
 import numpy as np
 import pytest
-from govsim import MECHANISM_NAMES, GovernanceModel, Scenario
 from scipy import stats
+
+from govsim import MECHANISM_NAMES, GovernanceModel, Scenario
 
 REPLICATES = 8
 WINDOW = 26

@@ -15,6 +15,7 @@ import networkx as nx
 import numpy as np
 import pytest
 import scipy.sparse as sp
+
 from govsim.sim import kernels, metrics
 from govsim.sim.mechanisms.deliberation import (
     bounded_confidence,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+
 from govsim import GovernanceModel, Scenario
 from govsim.sim.network import weighted_graph
 

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 
-import govsim
 import pandas as pd
 import pyarrow.dataset as pads
 import pytest
-from conftest import SMALL
+
+import govsim
 from govsim import Scenario, load_results
 from govsim.results import load_design, load_runs, load_summary
 from govsim.runs import replicate_seeds, run_replicates
 from govsim.sim.metrics import METRICS
 from govsim.store import SWEEP_MANIFEST, OutputError, RunStore
 from govsim.sweep import make_sweep, run_sweep
+
+from conftest import SMALL
 
 PARAMETERS = ["frictions.admin_burden", "mechanisms.rotation.enabled"]
 

@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import SCENARIOS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel
+
 from govsim import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
 from govsim.scenario import (
     REFERENCE_BEGIN,
@@ -17,9 +20,8 @@ from govsim.scenario import (
     scenario_json_schema,
     scenario_reference,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from pydantic import BaseModel
+
+from conftest import SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 README = SCENARIOS / "README.md"

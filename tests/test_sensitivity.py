@@ -5,6 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from SALib.sample import morris as morris_sample
+from SALib.sample import sobol as sobol_sample
+from SALib.test_functions import Ishigami
+
 from govsim import Scenario
 from govsim.results import load_sensitivity
 from govsim.sensitivity import (
@@ -15,9 +19,6 @@ from govsim.sensitivity import (
     sobol_indices,
 )
 from govsim.sweep import make_sweep, run_sweep
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
-from SALib.test_functions import Ishigami
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 

@@ -9,6 +9,7 @@ import stat
 
 import pandas as pd
 import pytest
+
 from govsim import Scenario
 from govsim.runs import replicate_seeds
 from govsim.store import (

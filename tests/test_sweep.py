@@ -13,12 +13,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from conftest import SCENARIOS, cli_environment, govsim_command
+
 from govsim import GovernanceModel, Scenario, load_results
 from govsim.runs import DaskExecutor, SchedulerError
 from govsim.sim.metrics import METRICS
 from govsim.store import OutputError, SweepStore, read_shard_runs, shard_paths
 from govsim.sweep import SweepError, load_sweep, make_sweep, run_seed, run_sweep
+
+from conftest import SCENARIOS, cli_environment, govsim_command
 
 BASE = SCENARIOS / "one_core_multiple.yaml"
 

@@ -84,7 +84,6 @@ from __future__ import annotations
 
 import json
 import math
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -93,11 +92,22 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from govsim import store
-from govsim.figures import MAIN_METRICS
-from govsim.runs import ALL_COMMUNITIES, ID_COLUMNS, clip_to_ranges, t_interval
-from govsim.sim.metrics import OBJECTIVES
 from scipy import stats
+
+from govsim import store
+from govsim.runs import ALL_COMMUNITIES, ID_COLUMNS, clip_to_ranges
+from govsim.sim.metrics import MAIN_METRICS, OBJECTIVES
+from govsim.stats import (
+    Correction,
+    adjust,
+    hedges_g,
+    holm,
+    rank_test_replications,
+    replications_needed,
+    t_interval,
+    two_sample_test,
+    welch_difference,
+)
 
 __all__ = [
     "DEFAULT_LAST",
@@ -128,7 +138,6 @@ SCORECARD_PREFIX = "scorecard."
 COMPARISON_MANIFEST = "comparison.json"
 
 Window = Literal["final", "last"]
-Correction = Literal["holm", "bh"]
 
 
 class AnalysisError(ValueError):
@@ -345,169 +354,13 @@ def describe(values: pd.DataFrame, window: Window) -> pd.DataFrame:
 # --------------------------------------------------------------------------- statistics
 
 
-def hedges_g(x: np.ndarray, y: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Hedges' g of ``x`` against ``y`` and its normal-approximation CI.
-
-    g = J (mean_x - mean_y) / s_p, s_p = sqrt(((n_x-1) s_x^2 + (n_y-1) s_y^2) / (n_x+n_y-2)),
-    J = 1 - 3 / (4 (n_x + n_y) - 9); SE = sqrt((n_x+n_y)/(n_x n_y) + g^2/(2 (n_x+n_y)))
-    (Hedges & Olkin 1985). NaN when either sample has fewer than 2 values or there
-    is no spread at all.
-
-    Returns:
-        (g, low, high).
-    """
-    nx_, ny_ = len(x), len(y)
-    if nx_ < 2 or ny_ < 2:
-        return math.nan, math.nan, math.nan
-    pooled = math.sqrt(
-        ((nx_ - 1) * np.var(x, ddof=1) + (ny_ - 1) * np.var(y, ddof=1)) / (nx_ + ny_ - 2)
-    )
-    if pooled == 0:
-        return math.nan, math.nan, math.nan
-    correction = 1 - 3 / (4 * (nx_ + ny_) - 9)
-    g = correction * (np.mean(x) - np.mean(y)) / pooled
-    se = math.sqrt((nx_ + ny_) / (nx_ * ny_) + g**2 / (2 * (nx_ + ny_)))
-    z = stats.norm.ppf(0.5 + level / 2)
-    return float(g), float(g - z * se), float(g + z * se)
-
-
-def _looks_normal(sample: np.ndarray, alpha: float = 0.05) -> bool:
-    if len(sample) < 3 or np.ptp(sample) == 0:
-        return False
-    return bool(stats.shapiro(sample).pvalue > alpha)
-
-
-def _two_sample_test(x: np.ndarray, y: np.ndarray) -> tuple[str, float]:
-    """The test the rule picks (module docstring) and its two-sided p-value."""
-    if len(x) < 2 or len(y) < 2:
-        return "none", math.nan
-    with warnings.catch_warnings():
-        # Nearly identical replicates (a share stuck at 0.5): scipy warns of precision
-        # loss; the rule then falls back to the rank test, which is exact.
-        warnings.simplefilter("ignore", RuntimeWarning)
-        normal = _looks_normal(x) and _looks_normal(y)
-    if normal:
-        return "welch", float(stats.ttest_ind(x, y, equal_var=False).pvalue)
-    if np.ptp(np.concatenate([x, y])) == 0:
-        return "mann-whitney", 1.0  # every value equal: nothing to tell apart
-    return "mann-whitney", float(stats.mannwhitneyu(x, y, alternative="two-sided").pvalue)
-
-
-def _welch_difference(x: np.ndarray, y: np.ndarray, level: float) -> tuple[float, float, float]:
-    difference = float(np.mean(x) - np.mean(y)) if len(x) and len(y) else math.nan
-    if len(x) < 2 or len(y) < 2 or (np.var(x) == 0 and np.var(y) == 0):
-        return difference, math.nan, math.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # nearly identical replicates
-        interval = stats.ttest_ind(x, y, equal_var=False).confidence_interval(level)
-    return difference, float(interval.low), float(interval.high)
-
-
-def holm(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
-    """Holm's step-down adjusted p-values (Holm 1979); NaN entries stay NaN.
-
-    With the m defined p-values sorted, p_(1) <= ... <= p_(m), the adjusted value of
-    p_(i) is max over j <= i of min(1, (m - j + 1) p_(j)). Rejecting where the
-    adjusted value is under alpha controls the family-wise error rate at alpha.
-    """
-    p = np.asarray(p_values, dtype=float)
-    adjusted = np.full(p.shape, np.nan)
-    defined = np.flatnonzero(~np.isnan(p))
-    order = defined[np.argsort(p[defined], kind="stable")]
-    m = order.size
-    steps = np.minimum(1.0, (m - np.arange(m)) * p[order])
-    adjusted[order] = np.maximum.accumulate(steps)
-    return adjusted
-
-
-def _adjust(p_values: np.ndarray, correction: Correction) -> np.ndarray:
-    if correction == "holm":
-        return holm(p_values)
-    adjusted = np.full(p_values.shape, np.nan)
-    defined = ~np.isnan(p_values)
-    if defined.any():
-        adjusted[defined] = stats.false_discovery_control(p_values[defined], method="bh")
-    return adjusted
-
-
-def _power(effect: float, n: int, alpha: float) -> float:
-    """Power of the two-sided two-sample t-test with n per group (noncentral t).
-
-    Where scipy's noncentral t gives no number (very large noncentrality), the power
-    is taken from the normal approximation, which is then accurate.
-    """
-    df = 2 * n - 2
-    critical = stats.t.ppf(1 - alpha / 2, df)
-    shift = effect * math.sqrt(n / 2)
-    power = stats.nct.sf(critical, df, shift) + stats.nct.cdf(-critical, df, shift)
-    if not np.isfinite(power):
-        power = stats.norm.sf(critical - shift) + stats.norm.cdf(-critical - shift)
-    return float(power)
-
-
-def replications_needed(
-    effect_size: float, *, alpha: float = 0.05, power: float = 0.8, max_n: int = 100_000
-) -> int | None:
-    """Replications per scenario for a two-sided two-sample t-test to detect an effect.
-
-    The smallest n (equal in both scenarios) with P(|T| > t(1 - alpha/2, 2n - 2)) >=
-    ``power``, T ~ noncentral t(2n - 2, |effect_size| sqrt(n / 2)) (Cohen 1988;
-    e.g. d = 0.5, alpha 0.05, power 0.8 gives 64).
-
-    Args:
-        effect_size: standardised difference (Cohen's d or Hedges' g).
-        alpha: two-sided significance level of the test.
-        power: the chance of detecting the effect if it is real.
-        max_n: search no further.
-
-    Returns:
-        n (at least 2), or None when the effect is zero, undefined, or needs more
-        than ``max_n``.
-    """
-    effect = abs(float(effect_size))
-    if not math.isfinite(effect) or effect == 0:
-        return None
-    high = 2  # power grows with n: double until it suffices, then bisect
-    while _power(effect, high, alpha) < power:
-        if high >= max_n:
-            return None
-        high = min(2 * high, max_n)
-    low = high // 2  # every power of two below high fell short
-    while high - low > 1:
-        middle = (low + high) // 2
-        if _power(effect, middle, alpha) >= power:
-            high = middle
-        else:
-            low = middle
-    return high
-
-
-#: Pitman efficiency of the Mann-Whitney test relative to the t-test: at least 0.864
-#: for any continuous distribution (Hodges & Lehmann 1956), 3/pi ~ 0.955 for normal data.
-RANK_TEST_EFFICIENCY = 0.864
-
-
-def _rank_test_replications(t_test_n: int, alpha: float) -> int:
-    """Replications per scenario for the Mann-Whitney test, from the t-test's count.
-
-    The t-test's n divided by the worst-case efficiency 0.864, and at least the
-    smallest n at which the exact two-sided test can reach ``alpha`` at all: its
-    smallest p-value, with n per group and complete separation, is 2 / C(2n, n).
-    """
-    n = math.ceil(t_test_n / RANK_TEST_EFFICIENCY)
-    floor = 2
-    while 2 / math.comb(2 * floor, floor) > alpha:
-        floor += 1
-    return max(n, floor)
-
-
 # --------------------------------------------------------------------------- comparison
 
 
 def _comparison_row(x: np.ndarray, y: np.ndarray, level: float) -> dict[str, float | str]:
-    difference, low, high = _welch_difference(x, y, level)
+    difference, low, high = welch_difference(x, y, level)
     g, g_low, g_high = hedges_g(x, y, level)
-    test, p_value = _two_sample_test(x, y)
+    test, p_value = two_sample_test(x, y)
     return {
         "difference": difference,
         "difference_ci_low": low,
@@ -658,7 +511,7 @@ def _decide(
     if "test" not in table:
         table["test"] = ""
     table["test"] = table["test"].fillna("")
-    table["p_adjusted"] = _adjust(table["p_value"].to_numpy(dtype=float), correction)
+    table["p_adjusted"] = adjust(table["p_value"].to_numpy(dtype=float), correction)
     table["told_apart"] = table["p_adjusted"] < alpha
     family = int(table["p_value"].notna().sum())
     level = alpha / max(family, 1)
@@ -666,7 +519,7 @@ def _decide(
     for g, name, test in zip(table["hedges_g"], table["scenario"], table["test"], strict=True):
         n = replications_needed(g, alpha=level, power=power) if name != baseline else None
         if n is not None and test == "mann-whitney":
-            n = _rank_test_replications(n, level)
+            n = rank_test_replications(n, level)
         needed.append(n)
     table["replications_needed"] = pd.array(needed, dtype="Int64")
     table.insert(table.columns.get_loc("baseline_n"), "baseline", baseline)

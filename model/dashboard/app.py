@@ -30,14 +30,15 @@ import numpy as np
 import reacton.ipywidgets as rw
 import scipy.sparse as sp
 import solara
-from govsim.scenario import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
-from govsim.sim.governance import GovernanceModel
-from govsim.sim.population import KINDS
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
+
+from govsim.scenario import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
+from govsim.sim.governance import GovernanceModel
+from govsim.sim.population import KINDS
 
 __all__ = [
     "COMPONENTS",

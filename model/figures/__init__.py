@@ -16,9 +16,12 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 import pandas as pd
-from govsim.runs import clip_to_ranges, t_half_width, t_interval
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+
+from govsim.runs import clip_to_ranges
+from govsim.sim.metrics import MAIN_METRICS
+from govsim.stats import t_half_width, t_interval
 
 __all__ = [
     "KIND_COLOURS",
@@ -34,15 +37,6 @@ __all__ = [
     "timeseries_figure",
 ]
 
-#: The metrics drawn by ``timeseries_figure`` (participation, performance, cohesion).
-MAIN_METRICS = (
-    "participation_rate",
-    "unit_commitment_mean",
-    "resolution_rate",
-    "satisfaction_mean",
-    "trust_mean",
-    "bridging_tie_share",
-)
 
 #: One colour per kind of subject (the five kinds of model/sim/population.py).
 KIND_COLOURS = {

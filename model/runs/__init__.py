@@ -36,13 +36,15 @@ from typing import Any, Protocol, TypeVar
 import networkx as nx
 import numpy as np
 import pandas as pd
+from scipy import stats
+from tqdm.auto import tqdm
+
 from govsim import store
 from govsim.scenario import Scenario
 from govsim.sim.governance import GovernanceModel
 from govsim.sim.metrics import METRICS
 from govsim.sim.network import build_graph
-from scipy import stats
-from tqdm.auto import tqdm
+from govsim.stats import t_half_width, t_interval
 
 __all__ = [
     "ALL_COMMUNITIES",
@@ -504,24 +506,6 @@ def _gather(name: str, results: Iterable[ReplicateResult]) -> Replicates:
 
 
 # --------------------------------------------------------------------------- statistics
-
-
-def t_interval(table: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """Add ``ci95_low``/``ci95_high`` to a table of ``n``, ``mean``, ``sd`` columns.
-
-    Student-t interval of a mean over replicates: mean +- t(1 - a/2, n - 1) sd / sqrt(n),
-    a = 1 - level. NaN when n < 2 (one replicate says nothing about the spread).
-    """
-    half = t_half_width(table, level)
-    return table.assign(ci95_low=table["mean"] - half, ci95_high=table["mean"] + half)
-
-
-def t_half_width(table: pd.DataFrame, level: float = 0.95) -> np.ndarray:
-    """Half-width t(1 - a/2, n - 1) sd / sqrt(n) of each row's interval (NaN if n < 2)."""
-    n = table["n"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        quantile = stats.t.ppf(0.5 + level / 2, np.where(n > 1, n - 1, np.nan))
-        return quantile * table["sd"].to_numpy(dtype=float) / np.sqrt(n)
 
 
 def clip_to_ranges(

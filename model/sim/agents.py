@@ -18,6 +18,7 @@ from mesa.discrete_space import Cell, FixedAgent
 
 if TYPE_CHECKING:
     import numpy as np
+
     from govsim.sim.governance import GovernanceModel
 
 __all__ = [

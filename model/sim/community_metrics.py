@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim import kernels
 from govsim.sim.issues import (
     BY_ADMINISTRATION,

@@ -23,6 +23,7 @@ from typing import Any
 import mesa
 import numpy as np
 import pandas as pd
+
 from govsim.scenario import Scenario
 from govsim.sim import issues, kernels, submodels
 from govsim.sim.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim import linkage
 from govsim.sim.population import ENTERPRISE, KINDS, PARTY, RESIDENT, SOCIAL, STATIONED
 

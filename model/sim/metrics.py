@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from govsim.sim import kernels
 from govsim.sim.issues import community_budget
 from govsim.sim.population import KINDS
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from govsim.sim.governance import GovernanceModel
 
 __all__ = [
+    "MAIN_METRICS",
     "METRICS",
     "OBJECTIVES",
     "MetricInfo",
@@ -413,3 +415,15 @@ def scorecard(model: GovernanceModel) -> dict[str, float]:
         / 3,
     }
     return {**objectives, **components}
+
+
+#: The main metrics: what run tables, comparisons and time-series figures show first
+#: (participation, performance, cohesion).
+MAIN_METRICS = (
+    "participation_rate",
+    "unit_commitment_mean",
+    "resolution_rate",
+    "satisfaction_mean",
+    "trust_mean",
+    "bridging_tie_share",
+)

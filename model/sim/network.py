@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
+from mesa.discrete_space import Network
+
 from govsim.scenario import ScenarioError
 from govsim.sim import kernels
 from govsim.sim.population import KINDS, RESIDENT, UNIT_KINDS
-from mesa.discrete_space import Network
 
 if TYPE_CHECKING:
     from govsim.scenario import Scenario

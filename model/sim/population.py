@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 import scipy.sparse as sp
+
 from govsim.scenario import Scenario
 
 __all__ = [

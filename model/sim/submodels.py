@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+
 from govsim.sim import kernels
 from govsim.sim.issues import BY_ADMINISTRATION, BY_COMMUNITY, OPEN, StepLedger
 from govsim.sim.population import UNIT_KINDS

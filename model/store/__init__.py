@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
+
 from govsim.scenario import Scenario
 
 __all__ = [
@@ -141,7 +142,7 @@ def _versions() -> dict[str, str]:
 
         govsim = version("govsim")
     except Exception:  # not installed (a source checkout on sys.path)
-        from govsim import __version__ as govsim  # noqa: PLC0415
+        from govsim.version import __version__ as govsim  # noqa: PLC0415
     return {
         "govsim": govsim,
         "mesa": mesa.__version__,

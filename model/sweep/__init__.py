@@ -80,11 +80,13 @@ from typing import TYPE_CHECKING, Any, Literal, NoReturn
 
 import numpy as np
 import pandas as pd
-from govsim.scenario import Scenario, ScenarioError, load_scenario, read_yaml, set_dotted
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from govsim.scenario import Scenario, ScenarioError, load_scenario, read_yaml, set_dotted
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
     from govsim.runs import Executor
 
 __all__ = [
@@ -932,6 +934,7 @@ def _shard_table(frames: list[pd.DataFrame], schema: pa.Schema) -> pa.Table:
 def shard_schema(sweep: Sweep) -> pa.Schema:
     """The Parquet schema of every shard: ids, parameters, step, community, metrics."""
     import pyarrow as pa  # noqa: PLC0415
+
     from govsim.runs import ID_COLUMNS as RUN_IDS  # noqa: PLC0415
     from govsim.sim.metrics import METRICS  # noqa: PLC0415
 
@@ -1482,7 +1485,8 @@ def write_tables(sweep: Sweep, sweep_store: Any, batching: Batching) -> tuple[pd
     ci95_low, ci95_high, over the completed replicates at their final step (95%
     t-interval of the mean, ``govsim.runs.t_interval``, cut at the metric's range).
     """
-    from govsim.runs import clip_to_ranges, t_interval  # noqa: PLC0415
+    from govsim.runs import clip_to_ranges  # noqa: PLC0415
+    from govsim.stats import t_interval  # noqa: PLC0415
     from govsim.store import atomic_write  # noqa: PLC0415
 
     folder = sweep_store.folder

@@ -51,6 +51,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
+
 from govsim.sim.decision.base import DecisionRule
 
 if TYPE_CHECKING:

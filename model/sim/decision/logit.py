@@ -22,9 +22,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import expit
+
 from govsim.sim import kernels
 from govsim.sim.decision.base import DecisionRule
-from scipy.special import expit
 
 if TYPE_CHECKING:
     from govsim.sim.governance import GovernanceModel

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim.decision.base import DecisionRule
 
 if TYPE_CHECKING:

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+
     from govsim.sim.governance import GovernanceModel
 
 __all__ = ["Mechanism"]

@@ -34,6 +34,7 @@ import itertools
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim import kernels
 from govsim.sim.issues import BY_DELIBERATION, UNDECIDED
 from govsim.sim.mechanisms.base import Mechanism

@@ -26,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim import kernels
 from govsim.sim.mechanisms.base import Mechanism
 from govsim.sim.population import ENTERPRISE

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
 from govsim.sim.mechanisms.base import Mechanism
 
 if TYPE_CHECKING:
