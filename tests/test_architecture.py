@@ -78,13 +78,13 @@ def _imports(tree: ast.Module, module: str) -> list[tuple[ast.stmt, str, bool]]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([base] if base else [])])
             targets = [base] if base != "govsim" else [f"govsim.{a.name}" for a in node.names]
-            if base == "govsim":
-                targets = [f"govsim.{alias.name}" for alias in node.names]
         else:
             continue
-        for target in targets:
-            if target == "govsim" or target.startswith("govsim."):
-                found.append((node, target, id(node) in allowed_nodes))
+        found.extend(
+            (node, target, id(node) in allowed_nodes)
+            for target in targets
+            if target == "govsim" or target.startswith("govsim.")
+        )
     return found
 
 
