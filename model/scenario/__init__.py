@@ -155,13 +155,18 @@ class Traits(Section):
     """Distributions of resident traits (Beta with the given mean and `heterogeneity`)."""
 
     disposition_mean: Share = Field(0.35, description="Mean civic disposition (0..1).")
-    availability_mean: Share = Field(0.6, description="Mean share of time available (0..1).")
+    availability_mean: Share = Field(
+        0.45, description="Mean share of time available (0..1) in working-age households."
+    )
+    retired_availability_mean: Share = Field(
+        0.8, description="Mean share of time available (0..1) in retired households."
+    )
     efficacy_mean: Share = Field(0.3, description="Mean initial political efficacy (0..1).")
     satisfaction_mean: Share = Field(0.5, description="Mean initial satisfaction (0..1).")
     opinion_low: Share = Field(0.0, description="Initial opinions are uniform on [low, high].")
     opinion_high: Share = Field(1.0, description="Initial opinions are uniform on [low, high].")
     heterogeneity: float = Field(
-        8.0,
+        3.0,
         gt=0.0,
         le=1000.0,
         description="Beta concentration a+b: larger means residents are more alike.",
@@ -203,6 +208,11 @@ class Population(Section):
     party_member_share: Share = Field(
         0.1, description="Share of households with a party member (tied to the core)."
     )
+    retired_share: Share = Field(
+        0.3,
+        description="Share of households whose members are retired (the rest are of working "
+        "age): the age group that carries observed community participation.",
+    )
     volunteer_effort: NonNegative = Field(
         0.1, description="Resources one participating resident contributes per week."
     )
@@ -224,10 +234,25 @@ class TieDynamics(Section):
     """How ties change every week (always on; see docs/ODD.md, submodel 'ties')."""
 
     reinforcement: Share = Field(
-        0.02, description="Co-participation: w <- w + reinforcement * (1 - w) when both took part."
+        0.05, description="Co-participation: w <- w + reinforcement * (1 - w) when both took part."
     )
-    decay: Share = Field(0.004, description="Unused ties: w <- w * (1 - decay) per week.")
+    decay: Share = Field(0.02, description="Unused ties: w <- w * (1 - decay) per week.")
     floor: Share = Field(0.05, description="Ties weaker than this are dropped.")
+    capacity: int = Field(
+        12,
+        ge=0,
+        le=100_000,
+        description="Most resident ties a resident keeps up: residents at capacity start no "
+        "new ties (everyday or at activities) until some decay away (limited time for "
+        "ties; Dunbar 1992).",
+    )
+    formation: Share = Field(
+        0.0338,
+        description="New everyday ties a resident starts per week (Poisson; with a neighbour "
+        "of its block or community, as the initial ties): they replace the ties that decay "
+        "away, so a network without activities keeps its size (default: mean_degree / (2 x "
+        "the weeks an unused tie takes to decay from its initial strength to the floor)).",
+    )
 
 
 class Network(Section):
@@ -270,10 +295,10 @@ class LogitWeights(Section):
     """
 
     intercept: float = Field(
-        -3.4, ge=-50, le=50, description="Intercept b0 of the participation utility."
+        -4.9, ge=-50, le=50, description="Intercept b0 of the participation utility."
     )
     disposition: float = Field(
-        2.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
+        4.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
     )
     efficacy: float = Field(1.5, ge=-50, le=50, description="Weight of political efficacy.")
     trust: float = Field(0.8, ge=-50, le=50, description="Weight of trust.")
@@ -283,9 +308,34 @@ class LogitWeights(Section):
         le=50,
         description="Weight of the tie-weighted share of neighbours who took part last week.",
     )
-    mobilised: float = Field(1.4, ge=-50, le=50, description="Weight of having been asked.")
-    incentive: float = Field(0.4, ge=-50, le=50, description="Weight of the points incentive.")
-    time_cost: float = Field(1.0, ge=-50, le=50, description="Weight of (1 - availability).")
+    mobilised: float = Field(
+        1.4,
+        ge=-50,
+        le=50,
+        description="Weight of having been asked this week (mobilised, or invited to an activity).",
+    )
+    incentive: float = Field(
+        0.04,
+        ge=-50,
+        le=50,
+        description="Weight per yuan of the expected reward of this week's points "
+        "(integral scoring).",
+    )
+    habit: float = Field(
+        2.0,
+        ge=-50,
+        le=50,
+        description="Weight of habit: the resident's recent participation (state "
+        "dependence; 0..1).",
+    )
+    stake: float = Field(
+        0.5,
+        ge=-50,
+        le=50,
+        description="Weight of having an unresolved issue in one's own block (a stake in "
+        "the outcome).",
+    )
+    time_cost: float = Field(3.0, ge=-50, le=50, description="Weight of (1 - availability).")
 
 
 class Decision(Section):
@@ -386,13 +436,6 @@ class JointCommittee(Mechanism):
     pool_share: Share = Field(
         0.5, description="Share of a member's contribution pooled for the whole community."
     )
-    routing_efficiency: float = Field(
-        1.3,
-        ge=0.0,
-        le=10.0,
-        description="Pooled resources routed to the member best placed "
-        "to solve an issue go this many times further.",
-    )
     mobilisation: Share = Field(
         0.15, description="Weekly probability that a member unit reaches a resident tied to it."
     )
@@ -402,11 +445,32 @@ class Interconnection(Mechanism):
     """互联互动: periodic joint activities across blocks and kinds."""
 
     interval: int = Field(4, ge=1, le=10_000, description="Weeks between joint activities.")
-    appeal: float = Field(
-        0.6, ge=0.0, le=20.0, description="Added to the participation utility in activity weeks."
+    places: int = Field(
+        80,
+        ge=0,
+        le=10_000_000,
+        description="Places at one community's activity: the invitations its hosts send.",
+    )
+    invite_party_members: NonNegative = Field(
+        1.0,
+        description="Weight of an invitation from the core to the party members tied to it.",
+    )
+    invite_unit_ties: NonNegative = Field(
+        1.0, description="Weight of an invitation from a hosting unit to a resident tied to it."
+    )
+    invite_neighbours: NonNegative = Field(
+        2.0,
+        description="Weight of word of mouth: an invitation passed on by neighbours who took "
+        "part last week, times the tie-weighted share of them.",
+    )
+    efficacy_gain: Share = Field(
+        0.03, description="Efficacy gain of an attendee: e += gain (1 - e) (doing things together)."
+    )
+    trust_gain: Share = Field(
+        0.03, description="Trust gain of an attendee: t += gain (1 - t) (meeting other residents)."
     )
     new_ties: float = Field(
-        0.05,
+        1.0,
         ge=0.0,
         le=100.0,
         description="Mean new ties each participant forms with other participants at an "
@@ -453,7 +517,24 @@ class Deliberation(Mechanism):
         "majority, as in the 2015 national opinion on consultation).",
     )
     efficacy_gain: Share = Field(
-        0.15, description="Efficacy gain of an attendee when a meeting decides: e += g (1 - e)."
+        0.15,
+        description="Efficacy gain of an attendee, times the share of the agenda the meeting "
+        "decided: e += g * decided share * (1 - e).",
+    )
+    stake_support: Share = Field(
+        0.3,
+        description="How much more an attendee from the block an issue is in supports acting on "
+        "it (its opinion of the issue is its general opinion plus this).",
+    )
+    cost_aversion: Share = Field(
+        0.15,
+        description="How much less an attendee from another block supports an issue, per mean "
+        "issue cost it would take (opinion minus aversion * cost / mean cost).",
+    )
+    absent_stake_legitimacy: Share = Field(
+        0.5,
+        description="Legitimacy of a deliberated decision, relative to the attendees' agreement, "
+        "when nobody from the issue's block attended.",
     )
     pairs_per_step: int = Field(
         0,
@@ -500,11 +581,21 @@ class IntegralScoring(Mechanism):
         50.0,
         gt=0.0,
         le=1_000_000.0,
-        description="Points redeemed at a time at a partner enterprise.",
+        description="Price of one redemption: points spent at a time at a partner enterprise.",
     )
     partner_share: Share = Field(0.5, description="Share of enterprises that redeem points.")
-    unredeemable_value: Share = Field(
-        0.3, description="Incentive left when no enterprise redeems points (symbolic value)."
+    point_value: NonNegative = Field(
+        1.0, description="Yuan's worth of goods or services one point buys when redeemed."
+    )
+    discount: Share = Field(
+        0.9,
+        description="Expected reward of points lost per further participation needed before "
+        "they can be redeemed: reward = value * award * discount^k.",
+    )
+    redemption_reach: Literal["community", "ties"] = Field(
+        "community",
+        description="Where a resident can redeem: at any partner enterprise of its community, "
+        "or only at one it is tied to (client, employee).",
     )
     crowding_out: Share = Field(
         0.1,
@@ -516,8 +607,8 @@ class IntegralScoring(Mechanism):
     )
     assessment_gain: Share = Field(
         0.1,
-        description="Commitment gain of the top-ranked unit at an assessment: "
-        "c += gain * percentile * (1 - c).",
+        description="Commitment change at an assessment, by rank: units above the median gain "
+        "c += gain (2q - 1)(1 - c), units below lose c -= gain (1 - 2q) c (q: percentile).",
     )
 
 
@@ -628,11 +719,11 @@ class Dynamics(Section):
         0.01, description="Per overdue or unanswered issue in one's block: s -= loss s."
     )
     satisfaction_adaptation: Share = Field(
-        0.02,
+        0.05,
         description="Satisfaction relaxes toward its initial value at this rate "
         "(expectations adapt to performance).",
     )
-    trust_rate: Share = Field(0.02, description="Trust moves toward satisfaction at this rate.")
+    trust_rate: Share = Field(0.05, description="Trust moves toward satisfaction at this rate.")
     social_trust_gain: Share = Field(
         0.01, description="Trust gain from taking part alongside one's neighbours."
     )
@@ -640,10 +731,22 @@ class Dynamics(Section):
         0.01, description="Efficacy gain of a participant when an issue of its block is resolved."
     )
     efficacy_decay: Share = Field(
-        0.01, description="Efficacy relaxes toward its initial value at this rate."
+        0.03, description="Efficacy relaxes toward its initial value at this rate."
     )
     commitment_drift: Share = Field(
-        0.006, description="Weekly free-riding drift: c -= drift c for every unit."
+        0.02,
+        description="Weekly free-riding drift toward the floor: c -= drift (c - floor c_0) for "
+        "every unit (c_0 its initial commitment).",
+    )
+    commitment_floor: Share = Field(
+        0.3,
+        description="Share of its initial commitment a unit keeps whatever happens (its "
+        "statutory duties): the level free-riding drifts toward.",
+    )
+    habit_rate: Share = Field(
+        0.1,
+        description="Habit follows participation: h += rate (a - h) each week (memory of about "
+        "1/rate weeks).",
     )
     membership_leave: Share = Field(
         0.0, description="Weekly probability that a member household leaves the association."
@@ -673,7 +776,14 @@ class Scenario(Section):
         "", max_length=20_000, description="Free text: what the scenario represents."
     )
     seed: int = Field(20190601, ge=0, le=2**63 - 1, description="Root seed of the scenario.")
-    steps: int = Field(104, ge=1, le=1_000_000, description="Weeks to simulate.")
+    steps: int = Field(104, ge=1, le=1_000_000, description="Weeks to simulate and report.")
+    warmup: int = Field(
+        52,
+        ge=0,
+        le=1_000_000,
+        description="Burn-in weeks run before the reported weeks and not reported: habits, "
+        "ties and commitment settle first. Reported week 0 is the state after them.",
+    )
     replications: int = Field(10, ge=1, le=100_000, description="Independent replicates.")
     population: Population = Field(default_factory=Population)
     network: Network = Field(default_factory=Network)

@@ -31,15 +31,24 @@ import numpy as np
 from govsim.sim import kernels
 from govsim.sim.issues import (
     BY_ADMINISTRATION,
+    BY_COMMUNITY,
     BY_DELIBERATION,
     ESCALATED,
+    KIND_BITS,
     OPEN,
     RESOLVED,
+    UNDECIDED,
     IssueBook,
     community_budget,
 )
-from govsim.sim.metrics import METRICS, recent_components, ties_across_blocks
-from govsim.sim.population import KINDS
+from govsim.sim.metrics import (
+    METRICS,
+    in_contact,
+    recent_components,
+    recently,
+    ties_across_blocks,
+)
+from govsim.sim.population import KINDS, RESIDENT
 
 if TYPE_CHECKING:
     from govsim.sim.governance import GovernanceModel
@@ -106,15 +115,22 @@ def grouped_gini(counts: np.ndarray, group: np.ndarray, groups: int) -> np.ndarr
 def _participation(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
     residents = model.population.residents
     taking_part = residents.participating
-    party = residents.party_member
-    party_count = seg.residents_count(party)
-    party_in = seg.residents_count(taking_part & party)
     all_in = seg.residents_count(taking_part)
-    return {
-        "participation_rate": _share(all_in, seg.size),
-        "participation_rate_party": _share(party_in, party_count),
-        "participation_rate_nonparty": _share(all_in - party_in, seg.size - party_count),
-    }
+    out = {"participation_rate": _share(all_in, seg.size)}
+    for name, group, other in (
+        ("party_member", "participation_rate_party", "participation_rate_nonparty"),
+        ("retired", "participation_rate_retired", "participation_rate_working"),
+    ):
+        members = getattr(residents, name)
+        count = seg.residents_count(members)
+        inside = seg.residents_count(taking_part & members)
+        out[group] = _share(inside, count)
+        out[other] = _share(all_in - inside, seg.size - count)
+    out["participation_breadth"] = _share(
+        seg.residents_count(recently(residents.history)), seg.size
+    )
+    out["contact_share"] = _share(seg.residents_count(in_contact(model)), seg.size)
+    return out
 
 
 def _resources(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
@@ -134,9 +150,11 @@ def _resources(model: GovernanceModel, seg: _Segments) -> dict[str, np.ndarray]:
     out = {"resources_mobilised": by_kind.sum(axis=1)}
     out.update({f"resources_mobilised_{kind}": by_kind[:, i] for i, kind in enumerate(KINDS)})
     applied = model.step_state.ledger.applied_by_community
-    out["resources_used"] = applied if applied.size == c else np.zeros(c)
-    total = by_kind.sum(axis=1, keepdims=True)
-    p = _share(by_kind, np.broadcast_to(total, by_kind.shape))
+    if applied.shape[0] != c:
+        applied = np.zeros((c, len(KINDS)))
+    out["resources_used"] = applied.sum(axis=1)
+    total = applied.sum(axis=1, keepdims=True)
+    p = _share(applied, np.broadcast_to(total, applied.shape))
     with np.errstate(divide="ignore", invalid="ignore"):
         entropy = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
     out["actor_diversity"] = entropy / np.log(len(KINDS))
@@ -156,16 +174,25 @@ _ISSUE_COUNTS = (
     "by_administration",
     "escalated",
     "live",
+    "legitimacy",
+    "resolved_above",
+    "timely",
+    "coproduced",
+    "involved",
 )
 
 
-def _issue_counts(book: IssueBook, start: int, stop: int, communities: int) -> np.ndarray:
-    """Per community, the counts of ``_ISSUE_COUNTS`` over issues start..stop-1 (rows)."""
+def _issue_counts(
+    book: IssueBook, span: tuple[int, int], communities: int, patience: int
+) -> np.ndarray:
+    """Per community, the counts of ``_ISSUE_COUNTS`` over issues span[0]..span[1]-1 (rows)."""
+    start, stop = span
     community = book.community[start:stop]
     status = book.status[start:stop]
     decided = book.decided[start:stop]
     resolved = status == RESOLVED
     waited = np.where(resolved, book.closed_at[start:stop] - book.arrived[start:stop], 0)
+    contributors = book.contributors[start:stop]
     weights = (
         None,
         resolved,
@@ -174,6 +201,11 @@ def _issue_counts(book: IssueBook, start: int, stop: int, communities: int) -> n
         decided == BY_ADMINISTRATION,
         book.escalated_at[start:stop] >= 0,
         (status == OPEN) | (status == ESCALATED),
+        np.where(decided != UNDECIDED, book.legitimacy[start:stop], 0.0),
+        resolved & (book.resolved_by[start:stop] != BY_COMMUNITY),
+        resolved & (waited <= patience),
+        resolved & (np.bitwise_count(contributors) >= 2),
+        resolved & ((contributors & KIND_BITS[RESIDENT]) != 0),
     )
     return np.array(
         [np.bincount(community, weights=w, minlength=communities) for w in weights],
@@ -193,31 +225,40 @@ def _issues(model: GovernanceModel, cache: dict) -> dict[str, np.ndarray]:
     c = model.population.n_communities
     book = model.issues
     size = book.size
-    settled = cache.get("issues_settled", 0)
+    patience = model.settings.issues.patience
+    settled = cache.get("issues_settled", book.first_counted)
     kept = cache.get("issues_settled_counts")
-    if kept is None or kept.shape[1] != c or settled > size:
-        settled, kept = 0, np.zeros((len(_ISSUE_COUNTS), c))
+    if kept is None or kept.shape[1] != c or not book.first_counted <= settled <= size:
+        settled, kept = book.first_counted, np.zeros((len(_ISSUE_COUNTS), c))
     status = book.status[settled:size]
     in_play = np.flatnonzero((status == OPEN) | (status == ESCALATED))
     newly = int(in_play[0]) if in_play.size else status.size
     if newly:
-        kept = kept + _issue_counts(book, settled, settled + newly, c)
+        kept = kept + _issue_counts(book, (settled, settled + newly), c, patience)
         settled += newly
     cache["issues_settled"], cache["issues_settled_counts"] = settled, kept
-    counts = dict(zip(_ISSUE_COUNTS, kept + _issue_counts(book, settled, size, c), strict=True))
+    counts = dict(
+        zip(_ISSUE_COUNTS, kept + _issue_counts(book, (settled, size), c, patience), strict=True)
+    )
     done_now = model.step_state.ledger.resolved
     resolved_count, arrived = counts["resolved"], counts["arrived"]
     mean_time = np.full(c, np.nan)
     has = resolved_count > 0
     mean_time[has] = counts["waited"][has] / resolved_count[has]
     by_deliberation = counts["by_deliberation"]
+    decided = by_deliberation + counts["by_administration"]
     return {
         "issues_open": counts["live"],
         "issues_resolved": np.bincount(book.community[done_now], minlength=c).astype(float),
         "resolution_rate": _share(resolved_count, arrived),
         "mean_time_to_resolve": mean_time,
-        "deliberated_share": _share(by_deliberation, by_deliberation + counts["by_administration"]),
+        "deliberated_share": _share(by_deliberation, decided),
         "escalated_share": _share(counts["escalated"], arrived),
+        "decision_legitimacy": _share(counts["legitimacy"], decided),
+        "community_resolution_share": _share(resolved_count - counts["resolved_above"], arrived),
+        "timely_resolution_share": _share(counts["timely"], resolved_count),
+        "coproduced_share": _share(counts["coproduced"], resolved_count),
+        "resident_involvement_share": _share(counts["involved"], resolved_count),
     }
 
 

@@ -275,6 +275,7 @@ class GovernanceModel(mesa.Model):
         settings = scenario if scenario is not None else Scenario()
         super().__init__(rng=settings.seed if rng is None else rng)
         self.settings = settings
+        self._week = 0
         self._grid: CommunityNetwork | None = None
         with _collector_paused():
             self.population = build_population(settings, self.rng)
@@ -286,6 +287,7 @@ class GovernanceModel(mesa.Model):
             for mechanism in self.mechanisms.values():
                 mechanism.setup(self)
             self.rule.setup(self)
+        self._warm_up()
         if not (agent_interval == 0 if lazy_agents is None else lazy_agents):
             self._build_agents()
         self._metric_cache: dict[str, Any] = {}
@@ -354,11 +356,40 @@ class GovernanceModel(mesa.Model):
 
     @property
     def week(self) -> int:
-        """The current week (0 before the first step)."""
-        return int(self.time)
+        """The current week since the start of the run, warm-up included (0 before the first).
+
+        Mesa's ``time`` counts the reported weeks only: ``week = warmup + time`` once the
+        warm-up is over.
+        """
+        return self._week
+
+    def _warm_up(self) -> None:
+        """Run the ``warmup`` weeks unreported, then start every count afresh.
+
+        Habits, ties and commitments settle first, so that the reported weeks describe the
+        community under its scenario rather than the model's arbitrary starting state.
+        Counters of issues, participations and points earned start from the end of the
+        warm-up (balances carry over: they are what residents hold).
+        """
+        for _ in range(self.settings.warmup):
+            self._advance()
+        self.issues.start_counting()
+        residents = self.population.residents
+        residents.participations[:] = 0
+        residents.points_earned[:] = 0.0  # points earned in the reported weeks
 
     def step(self) -> None:
-        """One week: the eleven steps of the schedule (docs/ODD.md, section 3)."""
+        """One reported week: the schedule, then the metrics (docs/ODD.md, section 3)."""
+        self._advance()
+        self.current_metrics = compute_metrics(self, self._metric_cache)  # 11
+        self.datacollector.collect(self)
+        self._collect_communities()
+        if self.time >= self.settings.steps:  # Mesa sets time to this week before the step
+            self.running = False  # the horizon (Mesa's batch_run stops here)
+
+    def _advance(self) -> None:
+        """One week of the schedule, steps 1 to 10 (docs/ODD.md, section 3)."""
+        self._week += 1
         residents = self.population.residents
         residents.participated_last[:] = residents.participating
         self.step_state = state = self._fresh_state()
@@ -366,11 +397,12 @@ class GovernanceModel(mesa.Model):
         issues.arrive(self)  # 1
         submodels.administer(self)  # 2
         state.unit_reach[:] = submodels.base_unit_reach(self)  # 3
+        state.neighbour_share = submodels.neighbour_share(self, residents.participated_last)
         for mechanism in hooks:
             mechanism.mobilise(self)
         submodels.mobilise(self)
-        state.neighbour_share = submodels.neighbour_share(self, residents.participated_last)
-        for mechanism in hooks:  # 4
+        state.stake = submodels.block_stakes(self)  # 4
+        for mechanism in hooks:
             mechanism.utility(self)
         taking_part = self.rule.decide(self)
         for mechanism in hooks:
@@ -390,14 +422,13 @@ class GovernanceModel(mesa.Model):
             mechanism.connect(self)
         submodels.update_wellbeing(self)  # 10
         submodels.update_membership(self)
-        self.current_metrics = compute_metrics(self, self._metric_cache)  # 11
-        self.datacollector.collect(self)
-        self._collect_communities()
 
     def _collect_communities(self) -> None:
         """Per-community metrics of a district (several communities), every week."""
         if self.population.n_communities > 1:
-            self._community_records.append((self.week, community_metrics(self, self._metric_cache)))
+            self._community_records.append(
+                (int(self.time), community_metrics(self, self._metric_cache))
+            )
 
     def community_frame(self) -> pd.DataFrame:
         """Per-community metrics, tidy: step, community, one column per metric.
@@ -414,19 +445,25 @@ class GovernanceModel(mesa.Model):
         return pd.concat(frames, ignore_index=True)
 
     def _take_part(self, decided: np.ndarray) -> None:
-        """Only members take part; record who does (``kernels.take_part``)."""
+        """Only members take part; record who does, habits and histories (``kernels.take_part``)."""
         residents = self.population.residents
+        record = (
+            residents.last_participation,
+            residents.participations,
+            residents.habit,
+            residents.history,
+        )
         kernels.take_part(
             decided,
             residents.member,
             residents.participating,
-            residents.last_participation,
-            residents.participations,
+            record,
+            self.settings.dynamics.habit_rate,
             self.week,
         )
 
     def run(self, steps: int | None = None) -> GovernanceModel:
-        """Run ``steps`` weeks (default ``settings.steps``) with Mesa's ``run_for``."""
+        """Run ``steps`` reported weeks (default ``settings.steps``) with Mesa's ``run_for``."""
         self.run_for(self.settings.steps if steps is None else steps)
         return self
 

@@ -23,7 +23,7 @@ costs core capacity and carries less legitimacy (``issues.admin_legitimacy``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -53,7 +53,12 @@ _COLUMNS = {
     "resolved_by": np.int8,
     "level": np.int8,
     "taken_at": np.int64,
+    "legitimacy": np.float64,
+    "contributors": np.uint8,
 }
+
+#: Bit of each kind of subject in ``IssueBook.contributors`` (bit k: kind k of ``KINDS``).
+KIND_BITS = np.array([1 << k for k in range(len(KINDS))], dtype=np.uint8)
 
 
 @dataclass(eq=False)
@@ -61,7 +66,13 @@ class IssueBook:
     """Every issue ever raised, in arrival order, as growable arrays.
 
     ``active`` holds the indices of issues that are open or escalated, so a step
-    only looks at live issues. Cumulative counters feed the metrics.
+    only looks at live issues. Cumulative counters feed the metrics; they count the
+    issues raised from ``first_counted`` on (the reported weeks: issues raised during
+    the warm-up are resolved as any other, but not counted), so that a rate never
+    mixes issues raised before the count started with issues raised after.
+    Per issue, ``legitimacy`` (0..1) is that of the decision taken on it (1 for an
+    issue that needs none) and ``contributors`` the kinds of subject whose resources
+    it received (bits of ``KIND_BITS``).
     """
 
     capacity: int = 256
@@ -76,6 +87,11 @@ class IssueBook:
     decided_by_deliberation: int = 0
     decided_by_administration: int = 0
     time_to_resolve_total: float = 0.0
+    legitimacy_total: float = 0.0
+    timely_total: int = 0
+    coproduced_total: int = 0
+    resident_involved_total: int = 0
+    first_counted: int = 0
 
     def __post_init__(self) -> None:
         for name, dtype in _COLUMNS.items():
@@ -113,14 +129,33 @@ class IssueBook:
         self.status[index] = OPEN
         self.escalated_at[index] = -1
         self.closed_at[index] = -1
+        self.legitimacy[index] = 1.0
+        self.contributors[index] = 0
         self.size += count
-        self.arrived_total += count
+        self.arrived_total += count  # new issues are always counted (see ``first_counted``)
         self.active = np.concatenate([self.active, index])
         return index
 
     def open_issues(self) -> np.ndarray:
         """Indices of open (not escalated) issues, oldest first."""
         return self.active[self.status[self.active] == OPEN]
+
+    def counted(self, issues: np.ndarray) -> np.ndarray:
+        """The issues among ``issues`` that the counters count (raised from ``first_counted``)."""
+        return issues[issues >= self.first_counted]
+
+    def start_counting(self) -> None:
+        """Count from the next issue raised on: every counter back to zero (end of warm-up)."""
+        self.first_counted = self.size
+        for name in (
+            "arrived_total", "resolved_total", "resolved_above", "passed_to_district",
+            "escalated_total", "unanswered_total", "decided_by_deliberation",
+            "decided_by_administration", "timely_total", "coproduced_total",
+            "resident_involved_total",
+        ):  # fmt: skip
+            setattr(self, name, 0)
+        self.time_to_resolve_total = 0.0
+        self.legitimacy_total = 0.0
 
     def prune(self) -> None:
         """Forget closed issues in ``active``."""
@@ -135,7 +170,7 @@ class StepLedger:
     resolved: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     unanswered: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     applied_by_kind: np.ndarray = field(default_factory=lambda: np.zeros(len(KINDS)))
-    applied_by_community: np.ndarray = field(default_factory=lambda: np.zeros(1))
+    applied_by_community: np.ndarray = field(default_factory=lambda: np.zeros((1, len(KINDS))))
 
 
 def arrive(model: GovernanceModel) -> np.ndarray:
@@ -227,7 +262,10 @@ def _decide_administratively(model: GovernanceModel, deliberation_on: bool) -> N
     community = book.community[candidates]
     chosen = candidates[_rank_in_group(community) < allowed[community]]
     book.decided[chosen] = BY_ADMINISTRATION
-    book.decided_by_administration += chosen.size
+    book.legitimacy[chosen] = spec.admin_legitimacy
+    counted = book.counted(chosen).size
+    book.decided_by_administration += counted
+    book.legitimacy_total += spec.admin_legitimacy * counted
     np.subtract.at(cores.capacity_left, book.community[chosen], spec.admin_decision_cost)
 
 
@@ -269,7 +307,12 @@ def community_budget(model: GovernanceModel) -> np.ndarray:
 
 
 def _community_supply(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
-    """Resources the core can route anywhere in its community: budget and the pool."""
+    """Resources the core can route anywhere in its community: budget and the pool.
+
+    The pool (the joint committee's members' pooled share, and the chair's extra)
+    goes no further than it is: what routing buys is that it reaches the neediest
+    issues of the whole community instead of only its units' home blocks.
+    """
     population = model.population
     communities = population.n_communities
     by_kind = np.zeros((communities, len(KINDS)))
@@ -278,7 +321,7 @@ def _community_supply(model: GovernanceModel) -> tuple[np.ndarray, np.ndarray]:
     state = model.step_state
     for kind in (STATIONED, ENTERPRISE, SOCIAL):
         mask = units.kind == kind
-        by_kind[:, kind] = state.routing_efficiency * np.bincount(
+        by_kind[:, kind] = np.bincount(
             units.community[mask], weights=state.pooled[mask], minlength=communities
         )
     return by_kind.sum(axis=1), by_kind
@@ -290,18 +333,34 @@ def _apply(
     group: np.ndarray,
     supply: tuple[np.ndarray, np.ndarray],
     ledger: StepLedger,
-) -> None:
-    """Allocate a group supply (total, by kind) to ``targets``; book what was used, by kind."""
+) -> np.ndarray:
+    """Allocate a group supply (total, by kind) to ``targets``; book what was used, by kind.
+
+    Returns what each target received.
+    """
     supply, supply_by_kind = supply
     given = allocate_in_order(group, book.remaining[targets], supply)
     book.remaining[targets] -= given
+    # Every kind with something in the group's supply gave to each issue that received.
+    kinds = ((supply_by_kind > 0) * KIND_BITS).sum(axis=1).astype(np.uint8)
+    receiving = given > 0
+    book.contributors[targets[receiving]] |= kinds[group[receiving]]
     used = np.bincount(group, weights=given, minlength=supply.size).astype(np.float64)
     share = np.divide(used, supply, out=np.zeros_like(used), where=supply > 0)
     ledger.applied_by_kind += (supply_by_kind * share[:, None]).sum(axis=0)
-    if ledger.applied_by_community.size > 1:  # several communities: keep them apart
-        ledger.applied_by_community += np.bincount(
-            book.community[targets], weights=given, minlength=ledger.applied_by_community.size
-        )
+    communities = ledger.applied_by_community.shape[0]
+    if communities > 1:  # several communities: keep them apart, kind by kind
+        # What an issue received came from its group's supply in the supply's proportions.
+        mix = np.divide(
+            supply_by_kind, supply[:, None], out=np.zeros_like(supply_by_kind),
+            where=supply[:, None] > 0,
+        )[group]  # fmt: skip
+        place = book.community[targets]
+        for kind in range(len(KINDS)):
+            ledger.applied_by_community[:, kind] += np.bincount(
+                place, weights=given * mix[:, kind], minlength=communities
+            )
+    return given
 
 
 def resolve(model: GovernanceModel) -> StepLedger:
@@ -313,9 +372,10 @@ def resolve(model: GovernanceModel) -> StepLedger:
        the core's remaining capacity allows (``admin_decision_cost`` each).
     2. Block resources (volunteers, units' unpooled contributions) go to the open,
        decided issues of their block, oldest first (``allocate_in_order``).
-    3. Community resources (budget, and the joint committee's pool times its routing
-       efficiency) go to the oldest open, decided issues of the community, but only to
-       as many as the core can handle (``capacity_left / handling_cost``).
+    3. Community resources (budget, the joint committee's pool and the chair's extra)
+       go to the oldest open, decided issues of the community still in need, but only
+       to as many as the core can handle (``capacity_left / handling_cost``); handling
+       costs the core capacity for each issue that received something.
     4. Issues whose remaining cost reaches zero are resolved in the community.
     5. Open issues older than ``linkage.escalation_age`` are escalated; escalated issues
        are answered after ``response_delay`` weeks with ``answer_probability``.
@@ -323,7 +383,7 @@ def resolve(model: GovernanceModel) -> StepLedger:
     Unused resources are not carried over (they are effort, not money in a bank).
     """
     book = model.issues
-    ledger = StepLedger(applied_by_community=np.zeros(model.population.n_communities))
+    ledger = StepLedger(applied_by_community=np.zeros((model.population.n_communities, len(KINDS))))
     _decide_administratively(model, model.settings.enabled("deliberation"))
     candidates = book.open_issues()
     ready = candidates[~book.needs_decision[candidates] | (book.decided[candidates] > UNDECIDED)]
@@ -337,8 +397,9 @@ def resolve(model: GovernanceModel) -> StepLedger:
         routed = ready[_rank_in_group(community) < can_handle[community]]
     else:
         routed = ready
-    _apply(book, routed, book.community[routed], _community_supply(model), ledger)
-    np.subtract.at(cores.capacity_left, book.community[routed], handling)
+    given = _apply(book, routed, book.community[routed], _community_supply(model), ledger)
+    handled = routed[given > 0]
+    np.subtract.at(cores.capacity_left, book.community[handled], handling)
     done = ready[book.remaining[ready] <= 1e-9]
     done = np.union1d(done, candidates[book.remaining[candidates] <= 1e-9])
     done = done[book.status[done] == OPEN]
@@ -349,8 +410,19 @@ def resolve(model: GovernanceModel) -> StepLedger:
     ledger.resolved = done
     linkage.escalate(model)
     linkage.answer(model, ledger)
-    resolved = ledger.resolved
-    book.resolved_total += resolved.size
-    book.time_to_resolve_total += float((model.week - book.arrived[resolved]).sum())
+    _count_resolved(book, book.counted(ledger.resolved), model.week, model.settings.issues)
     book.prune()
     return ledger
+
+
+def _count_resolved(book: IssueBook, resolved: np.ndarray, week: int, spec: Any) -> None:
+    """Add this week's counted resolutions to the counters the metrics read."""
+    waited = week - book.arrived[resolved]
+    kinds = np.bitwise_count(book.contributors[resolved])
+    book.resolved_total += resolved.size
+    book.time_to_resolve_total += float(waited.sum())
+    book.timely_total += int(np.count_nonzero(waited <= spec.patience))
+    book.coproduced_total += int(np.count_nonzero(kinds >= 2))
+    book.resident_involved_total += int(
+        np.count_nonzero(book.contributors[resolved] & KIND_BITS[RESIDENT])
+    )

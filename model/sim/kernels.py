@@ -50,14 +50,15 @@ __all__ = [
     "add_ties",
     "award_points",
     "consensus_reached",
+    "deliberate_agenda",
     "exchange_rounds",
     "grouped_gini",
     "largest_recent_components",
     "log_miss",
-    "logit_utility",
     "member_sums",
     "opinion_groups",
-    "points_incentive",
+    "points_reward",
+    "private_utility",
     "ranked_products",
     "reached",
     "reinforce_and_decay",
@@ -386,7 +387,7 @@ def log_miss(
 
 
 @_jit
-def logit_utility(
+def private_utility(
     weights: np.ndarray,
     terms: tuple[
         np.ndarray,
@@ -397,27 +398,30 @@ def logit_utility(
         np.ndarray,
         np.ndarray,
         np.ndarray,
-        np.ndarray,
     ],
+    stake: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
-    """The participation utility u_i of the logit rule, for every resident, in one pass.
+    """The private part v_i of the participation utility, for every resident, in one pass.
 
-    Rule (decision/logit.py, docs/ODD.md 7.4): u_i = b_d f_i D_i + b0 + b_e E_i + b_t T_i
-    + b_n N_i + b_m M_i + b_p I_i - b_c (1 - A_i) + X_i, the terms added in that order,
-    as ``participation_utility`` adds them, so the numbers are the same. (The logistic
-    stays numpy's: scipy's ``expit`` runs several times faster than a call of the C
-    library's ``exp`` per resident.)
+    Rule (decision/base.py, docs/ODD.md 7.4): v_i = b_d f_i D_i + b0 + b_e E_i + b_t T_i
+    + b_m M_i + b_p I_i + b_h H_i + b_s S_b(i) - b_c (1 - A_i), the terms added in that
+    order (``numpy_private_utility`` in tests/test_equivalence.py adds them the same way).
 
     Args:
-        weights: (b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c), ``decision.weights``.
-        terms: per resident (f, D, E, T, N, M, I, A, X): disposition factor, disposition,
-            efficacy, trust, neighbour share, mobilised (boolean), incentive,
-            availability and the mechanisms' extra utility.
+        weights: (b_d, b0, b_e, b_t, b_m, b_p, b_h, b_s, b_c), ``decision.weights``.
+        terms: per resident (f, D, E, T, M, I, H, A): disposition factor, disposition,
+            efficacy, trust, asked this week (boolean), points reward, habit and
+            availability.
+        stake: (S, block): per block whether an issue of it is unresolved (boolean), and
+            each resident's block.
     """
-    factor, disposition, efficacy, trust, neighbours, mobilised, incentive, available, extra = terms
+    factor, disposition, efficacy, trust, asked, incentive, habit, available = terms
+    block_stake, block = stake
     w_disposition, intercept, w_efficacy, w_trust = weights[0], weights[1], weights[2], weights[3]
-    w_neighbours, w_mobilised, w_incentive, w_cost = weights[4], weights[5], weights[6], weights[7]
-    asked = mobilised.view(np.uint8)
+    w_asked, w_incentive, w_habit, w_stake = weights[4], weights[5], weights[6], weights[7]
+    w_cost = weights[8]
+    asked_flag = asked.view(np.uint8)
+    stake_flag = block_stake.view(np.uint8)
     utility = np.empty(factor.size)
     for i in range(factor.size):
         u = w_disposition * factor[i]
@@ -425,43 +429,42 @@ def logit_utility(
         u = u + intercept
         u = u + w_efficacy * efficacy[i]
         u = u + w_trust * trust[i]
-        u = u + w_neighbours * neighbours[i]
-        u = u + w_mobilised * np.float64(asked[i])
+        u = u + w_asked * np.float64(asked_flag[i])
         u = u + w_incentive * incentive[i]
-        u = u - w_cost * (1.0 - available[i])
-        utility[i] = u + extra[i]
+        u = u + w_habit * habit[i]
+        u = u + w_stake * np.float64(stake_flag[block[i]])
+        utility[i] = u - w_cost * (1.0 - available[i])
     return utility
 
 
 @_jit
 def award_points(  # noqa: PLR0917 (numba compiles positional parameters only)
     participating: np.ndarray,
-    community: np.ndarray,
     can_redeem: np.ndarray,
     points: np.ndarray,
     points_earned: np.ndarray,
     has_redeemed: np.ndarray,
     per_participation: float,
-    threshold: float,
+    price: float,
 ) -> int:
     """Points for taking part, and their redemption, in place; returns how many redeemed.
 
     Rule (mechanisms/integral_scoring.py, docs/ODD.md 7.6): a resident taking part earns
     ``per_participation`` points (added to its balance and to what it has earned); a
-    resident holding at least ``threshold`` points in a community with a partner
-    enterprise redeems ``threshold`` of them and is marked as having redeemed.
+    resident holding at least ``price`` points with a partner enterprise within reach
+    (``can_redeem``) redeems ``price`` of them, once a week at most, and is marked as
+    having redeemed.
     """
     part = participating.view(np.uint8)
-    partner = can_redeem.view(np.uint8)
+    reach = can_redeem.view(np.uint8)
     redeemed = has_redeemed.view(np.uint8)
     count = 0
     for i in range(points.size):
         earned = per_participation * np.float64(part[i])
         balance = points[i] + earned
         points_earned[i] = points_earned[i] + earned
-        redeeming = (balance >= threshold) & (partner[community[i]] != 0)
-        if redeeming:
-            balance = balance - threshold
+        if balance >= price and reach[i] != 0:
+            balance = balance - price
             redeemed[i] = 1
             count += 1
         points[i] = balance
@@ -469,23 +472,40 @@ def award_points(  # noqa: PLR0917 (numba compiles positional parameters only)
 
 
 @_jit
-def points_incentive(  # noqa: PLR0917 (numba compiles positional parameters only)
-    community: np.ndarray,
-    value: np.ndarray,
+def points_reward(  # noqa: PLR0917 (numba compiles positional parameters only)
+    points: np.ndarray,
+    can_redeem: np.ndarray,
     has_redeemed: np.ndarray,
-    crowding_out: float,
+    rule: tuple[float, float, float, float, float],
     incentive: np.ndarray,
     disposition_factor: np.ndarray,
 ) -> None:
-    """The points incentive and the crowding-out factor of every resident, in place.
+    """The expected reward of this week's points and the crowding-out factor, in place.
 
-    Rule (mechanisms/integral_scoring.py, docs/ODD.md 7.4 and 7.6): I_i = the value of points in
-    the resident's community (1 where they can be redeemed); f_i = 1 - crowding_out once
-    the resident has redeemed points, else 1 (1 - crowding_out * 0).
+    Rule (mechanisms/integral_scoring.py, docs/ODD.md 7.6): with award a, price P, point
+    value v and discount delta, a resident holding b points who can redeem earns points
+    worth I_i = v a delta^k by taking part, k = ceil(max(0, P - b - a) / a) the further
+    participations needed before they can be spent; I_i = 0 without a partner within
+    reach or without an award. f_i = 1 - crowding_out once the resident has redeemed.
+
+    Args:
+        points: each resident's balance b.
+        can_redeem: whether a partner enterprise is within the resident's reach.
+        has_redeemed: whether the resident has ever redeemed.
+        rule: (a, P, v, delta, crowding_out).
+        incentive: out, I_i.
+        disposition_factor: out, f_i.
     """
+    award, price, value, discount, crowding_out = rule
+    reach = can_redeem.view(np.uint8)
     redeemed = has_redeemed.view(np.uint8)
-    for i in range(incentive.size):
-        incentive[i] = value[community[i]]
+    for i in range(points.size):
+        reward = 0.0
+        if award > 0 and reach[i] != 0:
+            short = price - points[i] - award
+            further = np.ceil(short / award) if short > 0 else 0.0
+            reward = value * award * discount**further
+        incentive[i] = reward
         disposition_factor[i] = 1.0 - crowding_out * np.float64(redeemed[i])
 
 
@@ -494,25 +514,38 @@ def take_part(  # noqa: PLR0917 (numba compiles positional parameters only)
     decided: np.ndarray,
     member: np.ndarray,
     participating: np.ndarray,
-    last_participation: np.ndarray,
-    participations: np.ndarray,
+    record: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    habit_rate: float,
     week: int,
 ) -> None:
     """Record this week's participation, in place: a_i = decided_i and member_i.
 
     Rule (schedule step 4, docs/ODD.md 7.4; GovernanceModel._take_part): only members
     take part; a resident taking part has ``last_participation`` = this week and one
-    more week in ``participations``.
+    more week in ``participations``; every resident's habit follows its participation,
+    h <- h + habit_rate (a - h), and its history (bit k: took part k weeks ago) shifts
+    by a week, this week in bit 0.
+
+    Args:
+        decided: the rule's choice. member: member households.
+        participating: out, a_i.
+        record: (last_participation, participations, habit, history), updated.
+        habit_rate: the habit's rate.
+        week: this week.
     """
+    last_participation, participations, habit, history = record
     chose = decided.view(np.uint8)
     joined = member.view(np.uint8)
     taking = participating.view(np.uint8)
+    one = np.uint64(1)
     for i in range(taking.size):
         a = chose[i] & joined[i]
         taking[i] = a
         if a:
             last_participation[i] = week
         participations[i] += a
+        habit[i] = habit[i] + habit_rate * (np.float64(a) - habit[i])
+        history[i] = (history[i] << one) | np.uint64(a)
 
 
 @_jit
@@ -668,6 +701,44 @@ def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> boo
         if abs(x - median) <= band:
             agree += 1
     return agree / n >= majority
+
+
+@_jit
+def deliberate_agenda(
+    opinions: np.ndarray, seats: np.ndarray, confidence: float, convergence: float, band: float
+) -> np.ndarray:
+    """A meeting's exchange on every issue of its agenda, in place; returns each agreement.
+
+    Rule (mechanisms/deliberation.py, docs/ODD.md 7.6; Deffuant et al. 2000): opinions
+    is (issues x attendees); in round r the attendees in seats r, 2k and r, 2k + 1 talk, on
+    every issue, and a pair (a, b) with |x_b - x_a| < d moves together on that issue,
+    x_a <- x_a + mu (x_b - x_a), x_b <- x_b - mu (x_b - x_a). Then each issue's agreement
+    is the share of attendees within ``band`` of the median opinion (as ``np.median``
+    takes it).
+    """
+    issues, k = opinions.shape
+    rounds = seats.shape[0]
+    for r in range(rounds):
+        for p in range(0, k - 1, 2):
+            a, b = seats[r, p], seats[r, p + 1]
+            for q in range(issues):
+                gap = opinions[q, b] - opinions[q, a]
+                move = convergence * gap if abs(gap) < confidence else 0.0
+                opinions[q, a] += move
+                opinions[q, b] -= move
+    agreement = np.zeros(issues)
+    if k == 0:
+        return agreement
+    for q in range(issues):
+        ordered = np.sort(opinions[q])
+        middle = k // 2
+        median = ordered[middle] if k % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
+        agree = 0
+        for x in opinions[q]:
+            if abs(x - median) <= band:
+                agree += 1
+        agreement[q] = agree / k
+    return agreement
 
 
 @_jit

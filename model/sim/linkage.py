@@ -58,7 +58,7 @@ def escalate(model: GovernanceModel) -> np.ndarray:
     book.escalated_at[late] = model.week
     book.level[late] = STREET
     book.taken_at[late] = -1
-    book.escalated_total += late.size
+    book.escalated_total += book.counted(late).size
     return late
 
 
@@ -133,7 +133,7 @@ def answer(model: GovernanceModel, ledger: StepLedger) -> None:
     book.level[refused] = DISTRICT
     book.taken_at[refused] = -1
     book.escalated_at[refused] = week
-    book.passed_to_district += refused.size
+    book.passed_to_district += book.counted(refused).size
     district_rule = (
         linkage.district_capacity,
         linkage.district_delay,
@@ -154,8 +154,8 @@ def _close(
     book.closed_at[closing] = week
     if status == issues.RESOLVED:
         book.resolved_by[closing] = level
-        book.resolved_above += closing.size
+        book.resolved_above += book.counted(closing).size
         ledger.resolved = np.concatenate([ledger.resolved, closing])
     else:
-        book.unanswered_total += closing.size
+        book.unanswered_total += book.counted(closing).size
         ledger.unanswered = np.concatenate([ledger.unanswered, closing])

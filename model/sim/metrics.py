@@ -32,10 +32,12 @@ __all__ = [
     "actor_diversity",
     "compute_metrics",
     "gini",
+    "in_contact",
     "mobilised_by_kind",
     "opinion_clusters",
     "recent_components",
     "recent_participants",
+    "recently",
     "scorecard",
     "ties_across_blocks",
 ]
@@ -56,6 +58,17 @@ METRICS: dict[str, MetricInfo] = {
     "participation_rate": MetricInfo(*_SHARE, "Share of residents taking part this week."),
     "participation_rate_party": MetricInfo(*_SHARE, "The same among party-member households."),
     "participation_rate_nonparty": MetricInfo(*_SHARE, "The same among the other households."),
+    "participation_rate_retired": MetricInfo(*_SHARE, "The same among retired households."),
+    "participation_rate_working": MetricInfo(*_SHARE, "The same among working-age households."),
+    "participation_breadth": MetricInfo(
+        *_SHARE, "Share of households that took part at least once in the last 13 weeks."
+    ),
+    "contact_share": MetricInfo(
+        *_SHARE,
+        "Share of households asked to take part (mobilised or invited) or attending a "
+        "consultation meeting in the last 13 weeks: in contact with the community's "
+        "organisations.",
+    ),
     "unit_commitment_mean": MetricInfo(*_SHARE, "Mean commitment of co-construction units."),
     "resources_mobilised": MetricInfo(
         0.0,
@@ -86,6 +99,26 @@ METRICS: dict[str, MetricInfo] = {
         *_SHARE, "Share of the decisions taken so far that were taken by deliberation."
     ),
     "escalated_share": MetricInfo(*_SHARE, "Issues escalated so far / issues raised so far."),
+    "decision_legitimacy": MetricInfo(
+        *_SHARE,
+        "Mean legitimacy of the decisions taken so far (deliberated: the attendees' "
+        "agreement, less without the affected; administrative: admin_legitimacy).",
+    ),
+    "community_resolution_share": MetricInfo(
+        *_SHARE, "Issues resolved inside the community so far / issues raised so far."
+    ),
+    "timely_resolution_share": MetricInfo(
+        *_SHARE, "Share of the issues resolved so far that were resolved within `patience` weeks."
+    ),
+    "coproduced_share": MetricInfo(
+        *_SHARE,
+        "Share of the issues resolved so far that drew resources from at least two kinds "
+        "of subject.",
+    ),
+    "resident_involvement_share": MetricInfo(
+        *_SHARE,
+        "Share of the issues resolved so far to which residents' own effort contributed.",
+    ),
     "satisfaction_mean": MetricInfo(*_SHARE, "Mean resident satisfaction."),
     "trust_mean": MetricInfo(*_SHARE, "Mean resident trust."),
     "efficacy_mean": MetricInfo(*_SHARE, "Mean resident efficacy."),
@@ -106,8 +139,8 @@ METRICS: dict[str, MetricInfo] = {
     ),
     "actor_diversity": MetricInfo(
         *_SHARE,
-        "Shannon evenness H / ln 5 of this week's applied resources across the five "
-        "kinds of subject.",
+        "Shannon evenness H / ln 5 of the resources applied to issues this week across the "
+        "five kinds of subject (who actually contributes).",
     ),
     "points_gini": MetricInfo(*_SHARE, "Gini coefficient of the points residents have earned."),
     "opinion_clusters": MetricInfo(
@@ -119,17 +152,21 @@ METRICS: dict[str, MetricInfo] = {
     "opinion_spread": MetricInfo(0.0, 0.5, "Standard deviation of residents' opinions."),
 }
 
+#: Weeks of the "recent" window of the breadth and contact metrics: a quarter.
+RECENT_WEEKS = 13
+
 #: The thesis's five objectives, and what each is computed from (see ``scorecard``).
 OBJECTIVES = {
-    "diversified_subjects": "mean of actor_diversity and (ei_index + 1) / 2 over the run",
-    "normalised_communication": "mean of meetings held / (one a month) and the final "
-    "bridging_tie_share",
-    "concrete_autonomy_channels": "mean of the final deliberated_share and the share of "
-    "issues resolved inside the community",
-    "collaborative_participation": "mean of participation_rate and active_component_share "
-    "over the last 13 weeks",
-    "refined_assessment": "mean of points coverage, 1 - points_gini (0 without points) and "
-    "the final satisfaction_mean",
+    "diversified_subjects": "mean of actor_diversity (of applied resources) and "
+    "(ei_index + 1) / 2, over the reported weeks",
+    "normalised_communication": "mean of contact_share and bridging_tie_share, over the "
+    "reported weeks",
+    "concrete_autonomy_channels": "mean of the final community_resolution_share, "
+    "decision_legitimacy and resident_involvement_share",
+    "collaborative_participation": "mean of participation_breadth over the reported weeks "
+    "and the final coproduced_share",
+    "refined_assessment": "mean of satisfaction_mean over the reported weeks and the final "
+    "timely_resolution_share",
 }
 
 
@@ -237,19 +274,49 @@ def _ei_index(model: GovernanceModel) -> float:
     return float((external - internal) / total) if total else 0.0
 
 
+def _share_of(mask: np.ndarray, among: np.ndarray) -> tuple[float, float]:
+    """Share of ``among`` in ``mask``, and of the rest (0 for an empty group)."""
+    inside = int(np.count_nonzero(among))
+    taking_inside = int(np.count_nonzero(mask & among))
+    taking = int(np.count_nonzero(mask))
+    outside = mask.size - inside
+    return (
+        taking_inside / inside if inside else 0.0,
+        (taking - taking_inside) / outside if outside else 0.0,
+    )
+
+
+#: History bits of the last ``RECENT_WEEKS`` weeks (bit k: k weeks ago).
+_RECENT_BITS = np.uint64((1 << RECENT_WEEKS) - 1)
+
+
+def recently(history: np.ndarray) -> np.ndarray:
+    """Who took part at least once in the last ``RECENT_WEEKS`` weeks, from the histories."""
+    return (history & _RECENT_BITS) != 0
+
+
+def in_contact(model: GovernanceModel) -> np.ndarray:
+    """Who was asked, or attended a meeting, in the last ``RECENT_WEEKS`` weeks."""
+    residents = model.population.residents
+    latest = np.maximum(residents.last_asked, residents.last_meeting)
+    return model.week - latest < RECENT_WEEKS
+
+
 def _participation(model: GovernanceModel) -> dict[str, float]:
     residents = model.population.residents
     taking_part = residents.participating
-    party = residents.party_member
     # Counts, not means of booleans: the same shares, without float copies of the masks.
-    n_party = int(np.count_nonzero(party))
-    n_other = taking_part.size - n_party
-    taking = int(np.count_nonzero(taking_part))
-    taking_party = int(np.count_nonzero(taking_part & party))
+    party, nonparty = _share_of(taking_part, residents.party_member)
+    retired, working = _share_of(taking_part, residents.retired)
+    n = taking_part.size
     return {
-        "participation_rate": taking / taking_part.size,
-        "participation_rate_party": taking_party / n_party if n_party else 0.0,
-        "participation_rate_nonparty": (taking - taking_party) / n_other if n_other else 0.0,
+        "participation_rate": int(np.count_nonzero(taking_part)) / n,
+        "participation_rate_party": party,
+        "participation_rate_nonparty": nonparty,
+        "participation_rate_retired": retired,
+        "participation_rate_working": working,
+        "participation_breadth": int(np.count_nonzero(recently(residents.history))) / n,
+        "contact_share": int(np.count_nonzero(in_contact(model))) / n,
     }
 
 
@@ -257,6 +324,11 @@ def _issues(model: GovernanceModel) -> dict[str, float]:
     book = model.issues
     decided = book.decided_by_deliberation + book.decided_by_administration
     arrived = book.arrived_total
+    resolved = book.resolved_total
+
+    def of_resolved(count: float) -> float:
+        return count / resolved if resolved else 0.0
+
     return {
         "issues_open": float(book.active.size),
         "issues_resolved": float(model.step_state.ledger.resolved.size),
@@ -266,6 +338,13 @@ def _issues(model: GovernanceModel) -> dict[str, float]:
         ),
         "deliberated_share": book.decided_by_deliberation / decided if decided else 0.0,
         "escalated_share": book.escalated_total / arrived if arrived else 0.0,
+        "decision_legitimacy": book.legitimacy_total / decided if decided else 0.0,
+        "community_resolution_share": (
+            (resolved - book.resolved_above) / arrived if arrived else 0.0
+        ),
+        "timely_resolution_share": of_resolved(book.timely_total),
+        "coproduced_share": of_resolved(book.coproduced_total),
+        "resident_involvement_share": of_resolved(book.resident_involved_total),
     }
 
 
@@ -292,8 +371,9 @@ def _resources(model: GovernanceModel) -> dict[str, float]:
     mobilised = mobilised_by_kind(model)
     out = {"resources_mobilised": float(mobilised.sum())}
     out.update({f"resources_mobilised_{kind}": float(mobilised[i]) for i, kind in enumerate(KINDS)})
-    out["resources_used"] = float(model.step_state.ledger.applied_by_kind.sum())
-    out["actor_diversity"] = actor_diversity(mobilised)
+    applied = model.step_state.ledger.applied_by_kind
+    out["resources_used"] = float(applied.sum())
+    out["actor_diversity"] = actor_diversity(applied)
     return out
 
 
@@ -369,50 +449,39 @@ def scorecard(model: GovernanceModel) -> dict[str, float]:
     """The five objectives of the thesis, each a score in 0..1, plus their components.
 
     Illustrative, not calibrated: each objective is the mean of the named metrics
-    (``OBJECTIVES``), after mapping each onto 0..1.
+    (``OBJECTIVES``), each a share in 0..1 (the E-I index mapped from -1..1). Means are
+    over the reported weeks (after the warm-up, week 0 excluded once a week has run);
+    cumulative metrics are taken at the end.
     """
     series = model.datacollector.model_vars
     last = {name: values[-1] for name, values in series.items()}
-    recent = {name: _mean_of_known(values[-13:]) for name, values in series.items()}
-    everything = {name: _mean_of_known(values[1:] or values) for name, values in series.items()}
-    weeks = max(model.week, 1)
-    communities = model.population.n_communities
-    deliberation = model.mechanisms.get("deliberation")
-    held = deliberation.meetings_held if deliberation else 0
-    monthly = min(1.0, held / (communities * weeks / (52 / 12)))
-    book = model.issues
-    in_community = (
-        (book.resolved_total - book.resolved_above) / book.arrived_total
-        if book.arrived_total
-        else 0.0
-    )
-    earned = model.population.residents.points_earned
-    coverage = float((earned > 0).mean())
+    reported = {name: _mean_of_known(values[1:] or values) for name, values in series.items()}
     components = {
-        "actor_diversity_mean": everything["actor_diversity"],
-        "ei_index_mean": everything["ei_index"],
-        "meetings_per_month_score": monthly,
-        "bridging_tie_share": last["bridging_tie_share"],
-        "deliberated_share": last["deliberated_share"],
-        "resolved_in_community_share": in_community,
-        "participation_rate_recent": recent["participation_rate"],
-        "active_component_share_recent": recent["active_component_share"],
-        "points_coverage": coverage,
-        "points_equality": (1.0 - last["points_gini"]) if coverage > 0 else 0.0,
-        "satisfaction_mean": last["satisfaction_mean"],
+        "actor_diversity_mean": reported["actor_diversity"],
+        "ei_index_mean": reported["ei_index"],
+        "contact_share_mean": reported["contact_share"],
+        "bridging_tie_share_mean": reported["bridging_tie_share"],
+        "community_resolution_share": last["community_resolution_share"],
+        "decision_legitimacy": last["decision_legitimacy"],
+        "resident_involvement_share": last["resident_involvement_share"],
+        "participation_breadth_mean": reported["participation_breadth"],
+        "coproduced_share": last["coproduced_share"],
+        "satisfaction_mean": reported["satisfaction_mean"],
+        "timely_resolution_share": last["timely_resolution_share"],
     }
     c = components
     objectives = {
         "diversified_subjects": (c["actor_diversity_mean"] + (c["ei_index_mean"] + 1) / 2) / 2,
-        "normalised_communication": (c["meetings_per_month_score"] + c["bridging_tie_share"]) / 2,
-        "concrete_autonomy_channels": (c["deliberated_share"] + c["resolved_in_community_share"])
-        / 2,
-        "collaborative_participation": (
-            c["participation_rate_recent"] + c["active_component_share_recent"]
+        "normalised_communication": (c["contact_share_mean"] + c["bridging_tie_share_mean"]) / 2,
+        "concrete_autonomy_channels": (
+            c["community_resolution_share"]
+            + c["decision_legitimacy"]
+            + c["resident_involvement_share"]
         )
-        / 2,
-        "refined_assessment": (c["points_coverage"] + c["points_equality"] + c["satisfaction_mean"])
         / 3,
+        "collaborative_participation": (c["participation_breadth_mean"] + c["coproduced_share"])
+        / 2,
+        "refined_assessment": (c["satisfaction_mean"] + c["timely_resolution_share"]) / 2,
     }
     return {**objectives, **components}
 

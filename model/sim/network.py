@@ -21,7 +21,7 @@ Generators (``network.generator``):
 from __future__ import annotations
 
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import numpy as np
@@ -42,6 +42,7 @@ __all__ = [
     "TieEditor",
     "build_graph",
     "core_tie_matrix",
+    "neighbourhood_pairs",
     "resident_tie_matrix",
     "symmetric_matrix",
     "unit_tie_matrix",
@@ -65,15 +66,28 @@ def _community_pairs(scenario: Scenario, residents: Residents, rng: np.random.Ge
     """Within-block and cross-block pairs of the 'community' generator (vectorised)."""
     net = scenario.network
     n = residents.block.size
+    within = rng.binomial(n * net.mean_degree / 2, net.within_block_share) if n > 1 else 0
+    cross = int(rng.poisson(n * net.mean_degree / 2 * (1 - net.within_block_share)))
+    return neighbourhood_pairs(net, residents, rng, (within, cross))
+
+
+def neighbourhood_pairs(
+    net: Any, residents: Residents, rng: np.random.Generator, counts: tuple[int, int]
+) -> tuple[np.ndarray, np.ndarray]:
+    """``counts`` = (within, cross) pairs of residents, drawn as the 'community' generator draws.
+
+    A within-block pair joins a random resident and a random member of its block; a
+    cross-block pair a random resident and a random resident of its community (with
+    probability ``within_community_share``) or of any community. Self-pairs and
+    duplicates are left to the caller.
+    """
+    within, cross = counts
+    n = residents.block.size
     block = residents.block
     block_start = np.searchsorted(block, np.arange(block.max() + 1))
     block_len = np.bincount(block)
-    within = rng.binomial(n * net.mean_degree / 2, net.within_block_share) if n > 1 else 0
-    cross = int(rng.poisson(n * net.mean_degree / 2 * (1 - net.within_block_share)))
-    # Within-block ties: a random resident and a random member of its block.
     a = rng.integers(0, n, within)
     b = block_start[block[a]] + (rng.random(within) * block_len[block[a]]).astype(np.int64)
-    # Cross-block ties: mostly to a random resident of the same community.
     c = rng.integers(0, n, cross)
     community = residents.community
     comm_start = np.searchsorted(community, np.arange(community.max() + 1))
@@ -570,12 +584,6 @@ class TieEditor:
             population.unit_ties = (ties + new).tocsr()
         self._connect(population.unit_node(units), residents)
         return int(units.size)
-
-    def connect_core_to_units(self, units: np.ndarray) -> None:
-        """Tie each unit in ``units`` to its community's core (joint committee members)."""
-        population = self.model.population
-        cores = population.core_node(population.units.community[units])
-        self._connect(cores, population.unit_node(units))
 
     # ---- graph and Mesa space ----------------------------------------------------
 

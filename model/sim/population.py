@@ -58,6 +58,7 @@ class Residents(_Table):
     community: np.ndarray
     block: np.ndarray
     party_member: np.ndarray
+    retired: np.ndarray
     member: np.ndarray
     disposition: np.ndarray
     availability: np.ndarray
@@ -72,10 +73,15 @@ class Residents(_Table):
     points_earned: np.ndarray
     has_redeemed: np.ndarray
     mobilised: np.ndarray
+    invited: np.ndarray
     participating: np.ndarray
     participated_last: np.ndarray
     last_participation: np.ndarray
     participations: np.ndarray
+    habit: np.ndarray
+    history: np.ndarray
+    last_asked: np.ndarray
+    last_meeting: np.ndarray
 
 
 @dataclass(eq=False)
@@ -87,6 +93,7 @@ class Units(_Table):
     block: np.ndarray
     resources: np.ndarray
     commitment: np.ndarray
+    commitment_baseline: np.ndarray
     has_branch: np.ndarray
     in_committee: np.ndarray
     chair: np.ndarray
@@ -206,11 +213,16 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
     community, block, block_community = _layout_blocks(sizes, pop.block_size)
     k = traits.heterogeneity
     party = rng.random(n) < pop.party_member_share
+    retired = rng.random(n) < pop.retired_share
     disposition = beta_with_mean(rng, traits.disposition_mean, k, n)
     disposition = np.minimum(1.0, disposition + party * traits.party_disposition_bonus)
     efficacy = beta_with_mean(rng, traits.efficacy_mean, k, n)
     satisfaction = beta_with_mean(rng, traits.satisfaction_mean, k, n)
-    availability = beta_with_mean(rng, traits.availability_mean, k, n)
+    availability = np.where(
+        retired,
+        beta_with_mean(rng, traits.retired_availability_mean, k, n),
+        beta_with_mean(rng, traits.availability_mean, k, n),
+    )
     trust = beta_with_mean(rng, scenario.frictions.cohesion.initial_trust, k, n)
     opinion = rng.uniform(traits.opinion_low, traits.opinion_high, n)
     # Drawn last, and only when some households are not members, so that scenarios
@@ -223,6 +235,7 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
         community=community,
         block=block,
         party_member=party,
+        retired=retired,
         member=member,
         disposition=disposition,
         availability=availability,
@@ -237,10 +250,15 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
         points_earned=np.zeros(n),
         has_redeemed=np.zeros(n, dtype=bool),
         mobilised=np.zeros(n, dtype=bool),
+        invited=np.zeros(n, dtype=bool),
         participating=np.zeros(n, dtype=bool),
         participated_last=np.zeros(n, dtype=bool),
         last_participation=np.full(n, NEVER, dtype=np.int64),
         participations=np.zeros(n, dtype=np.int64),
+        habit=np.zeros(n),
+        history=np.zeros(n, dtype=np.uint64),
+        last_asked=np.full(n, NEVER, dtype=np.int64),
+        last_meeting=np.full(n, NEVER, dtype=np.int64),
     )
     return residents, block_community
 
@@ -283,6 +301,7 @@ def _build_units(
         block=block,
         resources=resources,
         commitment=commitment,
+        commitment_baseline=commitment.copy(),
         has_branch=rng.random(n) < branch_share,
         in_committee=np.zeros(n, dtype=bool),
         chair=np.zeros(n, dtype=bool),

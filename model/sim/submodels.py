@@ -24,7 +24,8 @@ import numpy as np
 import scipy.sparse as sp
 
 from govsim.sim import kernels
-from govsim.sim.issues import BY_ADMINISTRATION, BY_COMMUNITY, OPEN, StepLedger
+from govsim.sim.issues import BY_COMMUNITY, StepLedger
+from govsim.sim.network import neighbourhood_pairs
 from govsim.sim.population import UNIT_KINDS
 
 if TYPE_CHECKING:
@@ -34,15 +35,18 @@ __all__ = [
     "StepState",
     "administer",
     "base_unit_reach",
+    "block_stakes",
     "co_participant_share",
     "contribute",
     "drift_commitment",
+    "form_everyday_ties",
     "mobilise",
     "neighbour_share",
     "to_residents",
     "update_membership",
     "update_ties",
     "update_wellbeing",
+    "with_room_for_ties",
 ]
 
 
@@ -57,14 +61,14 @@ class StepState:
         core_outreach: per community, probability of reaching any other resident.
         neighbour_share: per resident, tie-weighted share of neighbours who took part
             last week.
-        extra_utility: per resident, added to the participation utility (activities).
-        incentive: per resident, the points incentive (0..1).
+        incentive: per resident, the expected reward (yuan) of this week's points.
         disposition_factor: per resident, multiplier of the disposition term (crowding).
-        pooled: per unit, the part of its contribution pooled by the joint committee.
-        routing_efficiency: how much further pooled resources go.
+        stake: per block, whether an issue of the block is unresolved (open or escalated).
+        pooled: per unit, the part of its contribution the core routes (the joint
+            committee's pool, the chair's extra).
+        activity_attendees: residents who attended this week's joint activity.
         meeting_attendees: residents who attended a deliberation meeting this week.
-        decided_at_meeting: residents whose meeting reached a decision this week.
-        activity_week: whether a joint activity (interconnection) takes place.
+        decided_at_meeting: residents whose meeting decided at least one issue this week.
         ledger: what happened to issues this week (from ``issues.resolve``).
     """
 
@@ -73,14 +77,13 @@ class StepState:
     core_reach: np.ndarray
     core_outreach: np.ndarray
     neighbour_share: np.ndarray
-    extra_utility: np.ndarray
     incentive: np.ndarray
     disposition_factor: np.ndarray
     pooled: np.ndarray
-    routing_efficiency: float = 1.0
+    stake: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    activity_attendees: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     meeting_attendees: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     decided_at_meeting: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
-    activity_week: bool = False
     ledger: StepLedger = field(default_factory=StepLedger)
     recent_components: tuple[int, np.ndarray] | None = None
 
@@ -93,7 +96,6 @@ class StepState:
             core_reach=np.zeros(communities),
             core_outreach=np.zeros(communities),
             neighbour_share=np.zeros(residents),
-            extra_utility=np.zeros(residents),
             incentive=np.zeros(residents),
             disposition_factor=np.ones(residents),
             pooled=np.zeros(units),
@@ -171,6 +173,8 @@ def mobilise(model: GovernanceModel) -> None:
     )  # outreach[c_i] + sum over tied cores + sum over tied units, as to_residents sums
     draws = model.rng.random(residents.mobilised.size)
     kernels.reached(draws, np.exp(log_miss), residents.mobilised)  # draw < 1 - exp(log_miss)
+    # Contact with the community's organisations: asked (mobilised, or invited) this week.
+    residents.last_asked[residents.mobilised | residents.invited] = model.week
 
 
 def base_unit_reach(model: GovernanceModel) -> np.ndarray:
@@ -196,13 +200,18 @@ def contribute(model: GovernanceModel) -> None:
 
 
 def drift_commitment(model: GovernanceModel) -> None:
-    """Step 8 (base): free-riding erodes commitment, c <- c (1 - drift), every week.
+    """Step 8 (base): free-riding erodes commitment toward a floor, every week.
 
-    Without rotation or assessment nothing pushes back (Olson 1965: the logic of
-    collective action; an assumption of the model, see docs/ODD.md).
+    Rule: c <- c - drift (c - floor c_0), c_0 the unit's initial commitment. Free-riding
+    (Olson 1965: the logic of collective action) pulls every unit toward the part of
+    its commitment it keeps whatever happens (its statutory duties, ``commitment_floor``
+    of c_0): the counter-force that keeps commitment from decaying to nothing in long
+    runs. Rotation and assessment push back up (both assumptions, docs/ODD.md).
     """
     units = model.population.units
-    units.commitment *= 1.0 - model.settings.dynamics.commitment_drift
+    spec = model.settings.dynamics
+    floor = spec.commitment_floor * units.commitment_baseline
+    units.commitment -= spec.commitment_drift * (units.commitment - floor)
     units.contribution_period += units.contribution
 
 
@@ -222,6 +231,43 @@ def update_ties(model: GovernanceModel) -> None:
     model.ties.strengths_changed(strength, (taking_part, together))
     if weakest < spec.floor:
         model.ties.drop_weak_resident_ties(spec.floor)
+    if spec.formation > 0:
+        form_everyday_ties(model)
+
+
+def form_everyday_ties(model: GovernanceModel) -> int:
+    """Step 9 (base): residents start new everyday ties, replacing those that decayed away.
+
+    Rule: Poisson(``formation`` x residents) new pairs a week, drawn as the initial ties
+    are (``network.neighbourhood_pairs``: ``within_block_share`` in the block, the rest
+    mostly in the community), each of strength ``cohesion.initial_tie_weight``; pairs
+    already tied stay as they are. The counter-force to tie decay: with the default
+    rates the network keeps its initial mean degree when nobody takes part. Only pairs
+    with room for a tie form one (``with_room_for_ties``).
+    """
+    net = model.settings.network
+    residents = model.population.residents
+    total = int(model.rng.poisson(net.ties.formation * residents.block.size))
+    within = int(model.rng.binomial(total, net.within_block_share))
+    a, b = neighbourhood_pairs(net, residents, model.rng, (within, total - within))
+    a, b = with_room_for_ties(model, a, b)
+    return model.ties.add_resident_ties(a, b, model.settings.frictions.cohesion.initial_tie_weight)
+
+
+def with_room_for_ties(
+    model: GovernanceModel, a: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The pairs (a[k], b[k]) whose two residents both have fewer ties than ``capacity``.
+
+    Rule: a resident keeps up at most ``network.ties.capacity`` resident ties; one at
+    capacity (counted before this batch) starts no new tie. The counter-force that keeps
+    the ties of habitual participants, which co-participation keeps from decaying, from
+    growing without bound.
+    """
+    degree = np.diff(model.population.resident_ties.indptr)
+    capacity = model.settings.network.ties.capacity
+    room = (degree[a] < capacity) & (degree[b] < capacity)
+    return a[room], b[room]
 
 
 def co_participant_share(model: GovernanceModel, taking_part: np.ndarray) -> np.ndarray:
@@ -242,13 +288,14 @@ def _block_events(model: GovernanceModel, ledger: StepLedger) -> tuple[np.ndarra
     n_blocks = model.population.n_blocks
     spec = model.settings.issues
     resolved = ledger.resolved
-    legitimacy = np.ones(resolved.size)
-    administrative = (book.decided[resolved] == BY_ADMINISTRATION) | (
-        book.resolved_by[resolved] != BY_COMMUNITY
-    )
-    legitimacy[administrative] = spec.admin_legitimacy
+    # The decision's legitimacy (1 for an issue that needed none); an issue the street
+    # or the district resolved carries at most the administrative legitimacy.
+    legitimacy = book.legitimacy[resolved].copy()
+    above = book.resolved_by[resolved] != BY_COMMUNITY
+    legitimacy[above] = np.minimum(legitimacy[above], spec.admin_legitimacy)
     gains = np.bincount(book.block[resolved], weights=legitimacy, minlength=n_blocks)
-    live = book.active[book.status[book.active] == OPEN]
+    # Escalated issues are still unresolved for the residents waiting on them.
+    live = book.active
     overdue = live[model.week - book.arrived[live] >= spec.patience]
     losses = np.bincount(book.block[overdue], minlength=n_blocks).astype(np.float64)
     # An unanswered escalation hurts as much as `patience` more weeks of waiting.
@@ -301,6 +348,17 @@ def update_wellbeing(model: GovernanceModel) -> None:
             spec.efficacy_decay,
         ),
     )
+
+
+def block_stakes(model: GovernanceModel) -> np.ndarray:
+    """Per block, whether one of its issues is unresolved (open or escalated) this week.
+
+    The residents of such a block have a stake in taking part (the ``stake`` term of the
+    participation utility): what they sense of the issues around them.
+    """
+    book = model.issues
+    blocks = book.block[book.active]
+    return np.bincount(blocks, minlength=model.population.n_blocks) > 0
 
 
 def update_membership(model: GovernanceModel) -> None:

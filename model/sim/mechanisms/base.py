@@ -12,12 +12,14 @@ for every enabled mechanism, in the order of ``govsim.scenario.MECHANISM_NAMES``
 hook               schedule step                what it may change
 =================  ===========================  =======================================
 ``setup``          initialisation               unit flags (committee, chair), ties
-``mobilise``       3. mobilisation              ``step_state.unit_reach``
-``utility``        4. before the decision       ``step_state.extra_utility``,
-                                                ``incentive``, ``disposition_factor``
+``mobilise``       3. mobilisation              ``step_state.unit_reach``,
+                                                ``residents.invited``
+``utility``        4. before the decision       ``step_state.incentive``,
+                                                ``disposition_factor`` (state-carried
+                                                terms only: no constant is added)
 ``decide``         4. after the decision        who takes part (returns the mask)
 ``contribute``     5. unit contributions        ``units.contribution``,
-                                                ``step_state.pooled``, ``routing_efficiency``
+                                                ``step_state.pooled``
 ``meet``           6. deliberation meetings     opinions, issue decisions, efficacy
 ``assess``         8. points and assessment     points, unit commitment
 ``connect``        9. tie formation             new ties (through ``model.ties``)

@@ -2,20 +2,29 @@
 
 Rule (docs/ODD.md, submodel "deliberation"):
 
-- Every ``interval`` weeks each community holds a consultation meeting. Its agenda is
-  the ``agenda_size`` oldest open issues that still need a decision. Residents taking
-  part this week attend (a random ``meeting_size`` of them when more come); at least
-  two must attend for the meeting to be held.
-- Attendees exchange opinions in ``rounds`` rounds; in each round they are paired at
-  random and every pair (i, j) with |x_i - x_j| < d moves together (Deffuant et al.
-  2000): x_i <- x_i + mu (x_j - x_i), x_j <- x_j + mu (x_i - x_j),
+- Every ``interval`` weeks each community holds a consultation meeting on its agenda:
+  the ``agenda_size`` oldest open issues that still need a decision (no agenda, no
+  meeting). Residents taking part this week attend (a random ``meeting_size`` of them
+  when more come); at least two must attend for the meeting to be held.
+- Opinions relate to the issue at hand. Attendee i's support for acting on issue k
+  starts at x_ik = clip(o_i + s [i lives in k's block] - c (cost_k / mean cost)
+  [i lives elsewhere], 0, 1): its general opinion o_i (support for collective action),
+  raised by ``stake_support`` s when the issue is in its own block (whom it affects),
+  lowered by ``cost_aversion`` c times the issue's relative cost when it is not (what it
+  costs them).
+- In each of ``rounds`` rounds attendees are paired at random and every pair talks about
+  every issue: on each, when |x_ik - x_jk| < d they move together (Deffuant et al.
+  2000): x_ik <- x_ik + mu (x_jk - x_ik), x_jk <- x_jk + mu (x_ik - x_jk),
   d = ``confidence``, mu = ``convergence``.
-- Consensus: when at least ``majority`` of the attendees hold opinions within
-  ``consensus_band`` of the median, the agenda is decided by deliberation, every
-  attendee's efficacy rises, e <- e + efficacy_gain (1 - e), and the community's
-  opinions are drawn afresh for the next agenda.
-- Issues not decided at a meeting are decided administratively after
-  ``issues.admin_decision_wait`` weeks, with less legitimacy (issues.resolve).
+- Consensus on issue k: at least ``majority`` of the attendees hold opinions within
+  ``consensus_band`` of the median (the agreement share a_k). It is then decided by
+  deliberation, with legitimacy a_k, times ``absent_stake_legitimacy`` when nobody from
+  its block attended: whether a meeting decides, and how legitimate the decision is,
+  follows from who attends and how far apart they stand.
+- Attendees' efficacy rises with what the meeting decided: e <- e + efficacy_gain
+  (decided share of the agenda) (1 - e).
+- Issues not decided wait for the next meeting, and are decided administratively after
+  ``issues.admin_decision_wait`` weeks, with ``issues.admin_legitimacy`` (issues.resolve).
 - ``pairs_per_step`` informal exchanges per week: that many independent pairs of
   random residents (or of tied residents, every tie equally likely, ``pairing: ties``)
   meet one after another and follow the same pairwise rule. With everything else off
@@ -179,7 +188,7 @@ class Deliberation(Mechanism):
         residents = model.population.residents
         communities = model.population.n_communities
         # Who could attend and what is on each agenda, found once for all communities: a
-        # meeting changes only its own community's opinions and issues.
+        # meeting changes only its own community's issues and attendees.
         participants = np.flatnonzero(residents.participating)
         present = _Groups(participants, residents.community[participants], communities)
         agendas = self._agendas(model, communities)
@@ -187,52 +196,67 @@ class Deliberation(Mechanism):
         for community in range(communities):
             self.meetings_scheduled += 1
             agenda = agendas.of(community)[: self.params.agenda_size]
-            attendees, decided = self._meeting(model, community, present.of(community), agenda)
+            attendees, decided = self._meeting(model, present.of(community), agenda)
             attendees_all.append(attendees)
             if decided:
                 decided_all.append(attendees)
         state.meeting_attendees = np.concatenate(attendees_all)
+        residents.last_meeting[state.meeting_attendees] = model.week
         if decided_all:
             state.decided_at_meeting = np.concatenate(decided_all)
 
+    def issue_opinions(
+        self, model: GovernanceModel, attendees: np.ndarray, agenda: np.ndarray
+    ) -> np.ndarray:
+        """Each attendee's starting support for acting on each issue (issues x attendees)."""
+        residents, book = model.population.residents, model.issues
+        p = self.params
+        affected = residents.block[attendees][None, :] == book.block[agenda][:, None]
+        relative_cost = book.cost[agenda] / model.settings.issues.mean_cost
+        start = residents.opinion[attendees][None, :] + np.where(
+            affected, p.stake_support, -p.cost_aversion * relative_cost[:, None]
+        )
+        return np.clip(start, 0.0, 1.0)
+
     def _meeting(
-        self, model: GovernanceModel, community: int, present: np.ndarray, agenda: np.ndarray
-    ) -> tuple[np.ndarray, bool]:
-        """One community's meeting: attendance, exchange rounds, consensus, decision."""
+        self, model: GovernanceModel, present: np.ndarray, agenda: np.ndarray
+    ) -> tuple[np.ndarray, int]:
+        """One community's meeting: attendance, exchange, consensus issue by issue.
+
+        Returns the attendees and how many issues the meeting decided.
+        """
         residents = model.population.residents
         p = self.params
+        if agenda.size == 0:
+            return np.zeros(0, np.int64), 0
         if present.size > p.meeting_size:
             present = model.rng.choice(present, p.meeting_size, replace=False)
         if present.size < 2:
-            return np.zeros(0, np.int64), False
+            return np.zeros(0, np.int64), 0
         self.meetings_held += 1
-        # The rounds work on the attendees' own opinions (seat k holds present[k]). Each
-        # round pairs the seats of one random permutation (``random_matching``); the
-        # permutations of all rounds are drawn in one call, the same draws in the same
-        # order as one ``rng.permutation`` per round (tests/test_kernels.py).
-        opinions = residents.opinion[present]
+        # Each round pairs the seats of one random permutation; the permutations of all
+        # rounds are drawn in one call (the draws of one ``rng.permutation`` per round).
         seats = np.empty((p.rounds, present.size), np.int64)
         seats[:] = np.arange(present.size)
         model.rng.permuted(seats, axis=1, out=seats)
-        kernels.exchange_rounds(opinions, seats, p.confidence, p.convergence)
-        residents.opinion[present] = opinions
-        if agenda.size == 0 or not kernels.consensus_reached(
-            opinions, p.consensus_band, p.majority
-        ):
-            return present, False
-        book = model.issues
-        book.decided[agenda] = BY_DELIBERATION
-        book.decided_by_deliberation += agenda.size
-        self.decisions += 1
-        residents.efficacy[present] += p.efficacy_gain * (1.0 - residents.efficacy[present])
-        # The next agenda starts from fresh opinions (residents are stored in community
-        # order, so a community's members are one slice).
-        first, last = self._member_bounds(model)[community : community + 2]
-        traits = model.settings.population.traits
-        residents.opinion[first:last] = model.rng.uniform(
-            traits.opinion_low, traits.opinion_high, last - first
+        opinions = self.issue_opinions(model, present, agenda)
+        agreement = kernels.deliberate_agenda(
+            opinions, seats, p.confidence, p.convergence, p.consensus_band
         )
-        return present, True
+        consensus = agreement >= p.majority
+        decided = agenda[consensus]
+        book = model.issues
+        stakeholders = np.isin(book.block[decided], residents.block[present])
+        legitimacy = agreement[consensus] * np.where(stakeholders, 1.0, p.absent_stake_legitimacy)
+        book.decided[decided] = BY_DELIBERATION
+        book.legitimacy[decided] = legitimacy
+        counted = decided >= book.first_counted
+        book.decided_by_deliberation += int(counted.sum())
+        book.legitimacy_total += float(legitimacy[counted].sum())
+        self.decisions += decided.size
+        share = decided.size / agenda.size
+        residents.efficacy[present] += p.efficacy_gain * share * (1.0 - residents.efficacy[present])
+        return present, decided.size
 
     def _agendas(self, model: GovernanceModel, communities: int) -> _Groups:
         """Open issues awaiting a decision, oldest first, by community (agendas are the first)."""
@@ -240,14 +264,6 @@ class Deliberation(Mechanism):
         waiting = book.open_issues()
         waiting = waiting[book.needs_decision[waiting] & (book.decided[waiting] == UNDECIDED)]
         return _Groups(waiting, book.community[waiting], communities)
-
-    def _member_bounds(self, model: GovernanceModel) -> list[int]:
-        """Where each community's residents start and end (found once: nobody moves)."""
-        if getattr(self, "_bounds", None) is None:
-            community = model.population.residents.community
-            communities = np.arange(model.population.n_communities + 1)
-            self._bounds = np.searchsorted(community, communities).tolist()
-        return self._bounds
 
     def _informal_exchanges(self, model: GovernanceModel) -> None:
         """``pairs_per_step`` pairwise exchanges, one after another (Deffuant et al. 2000)."""

@@ -8,10 +8,12 @@ Rule (docs/ODD.md, submodel "joint_committee"):
 - Step 3, mobilisation: each member reaches each resident tied to it with weekly
   probability ``mobilisation`` (the core coordinates them), in addition to any reach
   of its own: p_u <- 1 - (1 - p_u)(1 - mobilisation).
-- Step 5, contributions: a member pools ``pool_share`` of its contribution; the pool
-  can go to any issue of the community, routed to the member best placed to solve it,
-  which makes it go ``routing_efficiency`` times further (issues.resolve, rule 3).
-  Non-members' resources serve only their home block.
+- Step 5, contributions: a member pools ``pool_share`` of its contribution; the core
+  routes the pool to the neediest issues of the whole community (issues.resolve, rule
+  3), as far as its handling capacity goes, where unpooled resources serve only their
+  unit's home block. That is all routing buys: the pool goes no further than it is, but
+  it goes where it is needed (no multiplier; a block's unpooled resources that exceed
+  its needs are lost for the week).
 
 Source: the thesis (five innovations: "the platform of community joint party
 committees"); the pooling and routing rules are assumptions of the model.
@@ -49,10 +51,8 @@ class JointCommittee(Mechanism):
         reach[:] = 1.0 - (1.0 - reach) * (1.0 - extra)
 
     def contribute(self, model: GovernanceModel) -> None:
-        """Members pool part of their contribution; the pool is routed efficiently."""
+        """Members pool part of their contribution, for the core to route."""
         units = model.population.units
-        state = model.step_state
-        state.pooled[:] = np.where(
+        model.step_state.pooled[:] = np.where(
             units.in_committee, self.params.pool_share * units.contribution, 0.0
         )
-        state.routing_efficiency = self.params.routing_efficiency

@@ -7,11 +7,14 @@ Rule (docs/ODD.md, submodel "rotation"):
 - Term k (weeks k*term+1 .. (k+1)*term) is chaired by unit k mod n of the order.
 - While chair, a unit's commitment rises each week, c <- c + chair_boost (1 - c); it
   contributes ``extra_resources`` times its resources more, for community-wide projects
-  (routed by the core like the committee's pool), and reaches each resident tied to it
-  with probability ``mobilisation``.
-- When its term ends the unit keeps ``retention`` of what it gained:
-  c <- c_start + retention (c - c_start) (ownership outlasts the term).
-- Without rotation nothing offsets the free-riding drift (submodels.drift_commitment).
+  (routed by the core like the committee's pool, and going no further), and reaches
+  each resident tied to it with probability ``mobilisation``.
+- When its term ends the unit keeps ``retention`` of what it gained, and all of what
+  it lost: c <- c_start + retention max(c - c_start, 0) + min(c - c_start, 0)
+  (ownership outlasts the term; a commitment that fell while chairing, when drift
+  outran the boost, fell for good: there is no gain to give back).
+- Without rotation only the assessment offsets the free-riding drift toward the
+  commitment floor (submodels.drift_commitment).
 
 Source: the thesis ("rotation system of co-construction units"). No primary text
 was found for a rotating chair; a round-robin convenor who sets the agenda and hosts
@@ -30,7 +33,16 @@ from govsim.sim.mechanisms.base import Mechanism
 if TYPE_CHECKING:
     from govsim.sim.governance import GovernanceModel
 
-__all__ = ["Rotation"]
+__all__ = ["Rotation", "retained_commitment"]
+
+
+def retained_commitment(start: float, end: float, retention: float) -> float:
+    """A chair's commitment after its term: retention of the gain kept, any loss kept whole.
+
+    c_start + retention max(c_end - c_start, 0) + min(c_end - c_start, 0).
+    """
+    change = end - start
+    return start + retention * max(change, 0.0) + min(change, 0.0)
 
 
 class Rotation(Mechanism):
@@ -65,10 +77,8 @@ class Rotation(Mechanism):
             if old == new:
                 continue
             if old >= 0:
-                start = units.chair_start_commitment[old]
-                gained = units.commitment[old] - start
-                units.commitment[old] = (
-                    start + self.params.retention * max(gained, 0.0) + min(gained, 0.0)
+                units.commitment[old] = retained_commitment(
+                    units.chair_start_commitment[old], units.commitment[old], self.params.retention
                 )
                 units.chair[old] = False
             if new >= 0:
