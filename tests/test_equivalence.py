@@ -24,7 +24,7 @@ from scipy.stats import rankdata
 from govsim import GovernanceModel, Resident, Scenario
 from govsim.sim import metrics as metric_functions
 from govsim.sim.decision.logit import participation_utility
-from govsim.sim.issues import BY_ADMINISTRATION, BY_STREET, OPEN, allocate_in_order
+from govsim.sim.issues import BY_COMMUNITY, allocate_in_order
 from govsim.sim.mechanisms.integral_scoring import percentile_in_group
 from govsim.sim.network import CommunityNetwork, build_graph
 from govsim.sim.population import (
@@ -125,12 +125,14 @@ def test_logit_utility_follows_the_formula_resident_by_resident(ran):
         + w.efficacy * r.efficacy[i]
         + w.trust * r.trust[i]
         + w.neighbours * s.neighbour_share[i]
-        + w.mobilised * r.mobilised[i]
+        + w.mobilised * (r.mobilised[i] or r.invited[i])
         + w.incentive * s.incentive[i]
+        + w.habit * r.habit[i]
+        + w.stake * s.stake[r.block[i]]
         - w.time_cost * (1.0 - r.availability[i])
-        + s.extra_utility[i]
         for i in range(ran.population.n_residents)
     ]
+    assert s.incentive.any() and r.habit.any() and s.stake.any()  # every term is in play
     np.testing.assert_allclose(participation_utility(ran), expected, rtol=1e-12, atol=1e-12)
 
 
@@ -138,7 +140,9 @@ def test_logit_utility_follows_the_formula_resident_by_resident(ran):
 
 
 def test_ties_strengthen_together_decay_apart_and_weak_ones_go():
-    scenario = small(**{"network.ties.decay": 0.2, "network.ties.floor": 0.2})
+    scenario = small(
+        **{"network.ties.decay": 0.2, "network.ties.floor": 0.2, "network.ties.formation": 0.0}
+    )
     model = GovernanceModel(scenario, rng=3).run(1)  # ties at 0.24 drop below 0.2 next
     spec = model.settings.network.ties
     before = neighbours_of(model.population.resident_ties)
@@ -228,10 +232,12 @@ def test_satisfaction_trust_and_efficacy_follow_their_rules(ran):
     gains = [0.0] * model.population.n_blocks
     losses = [0.0] * model.population.n_blocks
     for k in ledger.resolved.tolist():
-        administrative = book.decided[k] == BY_ADMINISTRATION or book.resolved_by[k] == BY_STREET
-        gains[book.block[k]] += issues.admin_legitimacy if administrative else 1.0
-    for k in book.active.tolist():
-        if book.status[k] == OPEN and model.week - book.arrived[k] >= issues.patience:
+        legitimacy = book.legitimacy[k]  # 1 without a decision; the decision's otherwise
+        if book.resolved_by[k] != BY_COMMUNITY:  # answered from above
+            legitimacy = min(legitimacy, issues.admin_legitimacy)
+        gains[book.block[k]] += legitimacy
+    for k in book.active.tolist():  # open or escalated: still waited for
+        if model.week - book.arrived[k] >= issues.patience:
             losses[book.block[k]] += 1.0
     for k in ledger.unanswered.tolist():
         losses[book.block[k]] += issues.patience
@@ -244,7 +250,10 @@ def test_satisfaction_trust_and_efficacy_follow_their_rules(ran):
         s *= (1.0 - spec.satisfaction_loss) ** o
         s += spec.satisfaction_adaptation * (r.satisfaction_baseline[i] - s)
         t = before["trust"][i]
-        t += spec.trust_rate * (s - t) + spec.social_trust_gain * share[i] * (1.0 - t)
+        toward = spec.trust_performance_share * s + (
+            1.0 - spec.trust_performance_share
+        ) * r.trust_baseline[i]
+        t += spec.trust_rate * (toward - t) + spec.social_trust_gain * share[i] * (1.0 - t)
         e = before["efficacy"][i]
         e += spec.efficacy_gain * (r.participating[i] and g > 0) * (1.0 - e)
         e += spec.efficacy_decay * (r.efficacy_baseline[i] - e)
@@ -396,13 +405,12 @@ def test_agent_records_as_columns_give_mesa_own_dataframe():
 
 
 def reference_meet(self, model: GovernanceModel) -> None:
-    """Meetings as first written: each community scans every resident and every issue."""
+    """Meetings written plainly: each community scans every resident and every issue, and
+    each issue's opinions are exchanged pair by pair and judged by a loop."""
     from govsim.sim.mechanisms.deliberation import (  # noqa: PLC0415
         BY_DELIBERATION,
         UNDECIDED,
         bounded_confidence,
-        consensus_reached,
-        random_matching,
     )
 
     p = self.params
@@ -412,33 +420,45 @@ def reference_meet(self, model: GovernanceModel) -> None:
     book = model.issues
     for community in range(model.population.n_communities):
         self.meetings_scheduled += 1
-        present = np.flatnonzero(r.participating & (r.community == community))
-        if present.size > p.meeting_size:
-            present = model.rng.choice(present, p.meeting_size, replace=False)
-        if present.size < 2:
-            continue
-        self.meetings_held += 1
-        for _ in range(p.rounds):
-            a, b = random_matching(model.rng, present)
-            bounded_confidence(r.opinion, a, b, p.confidence, p.convergence)
         waiting = book.open_issues()
         waiting = waiting[
             (book.community[waiting] == community)
             & book.needs_decision[waiting]
             & (book.decided[waiting] == UNDECIDED)
         ][: p.agenda_size]
-        if waiting.size == 0 or not consensus_reached(
-            r.opinion[present], p.consensus_band, p.majority
-        ):
+        if waiting.size == 0:
             continue
-        book.decided[waiting] = BY_DELIBERATION
-        book.decided_by_deliberation += waiting.size
-        r.efficacy[present] += p.efficacy_gain * (1.0 - r.efficacy[present])
-        members = r.community == community
-        traits = model.settings.population.traits
-        r.opinion[members] = model.rng.uniform(
-            traits.opinion_low, traits.opinion_high, int(members.sum())
-        )
+        present = np.flatnonzero(r.participating & (r.community == community))
+        if present.size > p.meeting_size:
+            present = model.rng.choice(present, p.meeting_size, replace=False)
+        if present.size < 2:
+            continue
+        self.meetings_held += 1
+        seats = model.rng.permuted(np.tile(np.arange(present.size), (p.rounds, 1)), axis=1)
+        decided = 0
+        for k in waiting.tolist():
+            affected = r.block[present] == book.block[k]
+            cost = book.cost[k] / model.settings.issues.mean_cost
+            x = np.clip(
+                r.opinion[present] + np.where(affected, p.stake_support, -p.cost_aversion * cost),
+                0.0,
+                1.0,
+            )
+            for order in seats:
+                bounded_confidence(x, order[0:-1:2], order[1::2], p.confidence, p.convergence)
+            agreement = float(np.mean(np.abs(x - np.median(x)) <= p.consensus_band))
+            if agreement < p.majority:
+                continue
+            decided += 1
+            book.decided[k] = BY_DELIBERATION
+            book.legitimacy[k] = agreement * (1.0 if affected.any() else p.absent_stake_legitimacy)
+            if k >= book.first_counted:
+                book.decided_by_deliberation += 1
+                book.legitimacy_total += book.legitimacy[k]
+        self.decisions += decided
+        share = decided / waiting.size
+        r.efficacy[present] += p.efficacy_gain * share * (1.0 - r.efficacy[present])
+        r.last_meeting[present] = model.week
 
 
 def test_meetings_draw_and_decide_as_community_by_community_scans_would():
@@ -450,7 +470,8 @@ def test_meetings_draw_and_decide_as_community_by_community_scans_would():
     slow.run(16)
     assert fast.mechanisms["deliberation"].decisions > 0
     pd.testing.assert_frame_equal(fast.metrics_frame(), slow.metrics_frame(), check_exact=True)
-    assert np.array_equal(fast.population.residents.opinion, slow.population.residents.opinion)
+    assert np.array_equal(fast.issues.decided, slow.issues.decided)
+    assert np.array_equal(fast.issues.legitimacy, slow.issues.legitimacy)
 
 
 # ---- compiled kernels against the numpy and scipy code they replaced ---------------------
@@ -513,15 +534,6 @@ def numpy_across(indptr, indices, block):
     return np.bincount(rows, weights=across, minlength=indptr.size - 1).astype(np.int64)
 
 
-def numpy_exchange_rounds(opinions, seats, confidence, convergence):
-    from govsim.sim.mechanisms.deliberation import bounded_confidence  # noqa: PLC0415
-
-    for order in seats:
-        pairs = order.size // 2
-        a, b = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
-        bounded_confidence(opinions, a, b, confidence, convergence)
-
-
 def numpy_ranked_products(values, most):
     return np.arange(1, values.size + 1) * np.sort(values)
 
@@ -548,23 +560,18 @@ def numpy_grouped_gini(counts, group, groups, top):
     return gini
 
 
-def numpy_consensus(opinions, band, majority):
-    from govsim.sim.mechanisms.deliberation import consensus_reached  # noqa: PLC0415
-
-    return consensus_reached(opinions, band, majority)
-
-
 def numpy_update_wellbeing(residents, block, taking_part, per_block, neighbours, rates):
-    s, t, e, s0, e0 = residents
+    s, t, e, s0, e0, t0 = residents
     gain_factor, loss_factor, gained = per_block
     sums, strength = neighbours
-    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay = rates
+    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay, performance = rates
     s[:] = 1.0 - (1.0 - s) * gain_factor[block]
     s *= loss_factor[block]
     s += adaptation * (s0 - s)
     share = np.divide(sums, strength, out=np.zeros_like(sums), where=strength > 0)
     together = taking_part * share
-    t += trust_rate * (s - t) + social_gain * together * (1.0 - t)
+    toward = performance * s + (1.0 - performance) * t0
+    t += trust_rate * (toward - t) + social_gain * together * (1.0 - t)
     e += efficacy_gain * (taking_part & gained[block]) * (1.0 - e)
     e += efficacy_decay * (e0 - e)
     np.clip(t, 0.0, 1.0, out=t)
@@ -583,11 +590,14 @@ def numpy_log_miss(community, outreach, core, unit):
     return log_miss
 
 
-def numpy_take_part(decided, member, participating, last_participation, participations, week):
+def numpy_take_part(decided, member, participating, record, habit_rate, week):
+    last_participation, participations, habit, history = record
     taking = decided & member
     participating[:] = taking
     last_participation[taking] = week
     participations += taking
+    habit += habit_rate * (taking - habit)
+    history[:] = (history << np.uint64(1)) | taking.astype(np.uint64)
 
 
 def scipy_add_ties(indptr, indices, data, first, second, weight):
@@ -628,43 +638,62 @@ def numpy_reached(draws, missed, out):
     out[:] = draws < 1.0 - missed
 
 
-def numpy_logit_utility(weights, terms):
-    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = weights.tolist()
-    f, d, e, t, n, m, p, a, x = terms
-    u = b_d * f  # as decision.logit.participation_utility added the terms
+def numpy_private_utility(weights, terms, stake):
+    b_d, b0, b_e, b_t, b_m, b_p, b_h, b_s, b_c = weights.tolist()
+    f, d, e, t, m, p, h, a = terms
+    block_stake, block = stake
+    u = b_d * f  # the terms of decision.base.private_utility, in its order
     u *= d
     u += b0
     u += b_e * e
     u += b_t * t
-    u += b_n * n
     u += b_m * m
     u += b_p * p
+    u += b_h * h
+    u += b_s * block_stake[block]
     u -= b_c * (1.0 - a)
-    u += x
     return u
 
 
-def numpy_award_points(
-    participating, community, can_redeem, points, points_earned, has_redeemed, per, threshold
-):
+def numpy_award_points(participating, can_redeem, points, points_earned, has_redeemed, per, price):
     earned = per * participating
     points += earned
     points_earned += earned
-    redeeming = (points >= threshold) & can_redeem[community]
-    points[redeeming] -= threshold
+    redeeming = (points >= price) & can_redeem
+    points[redeeming] -= price
     has_redeemed |= redeeming
     return int(redeeming.sum())
 
 
-def numpy_points_incentive(community, value, has_redeemed, crowding_out, incentive, factor):
-    incentive[:] = value[community]
+def numpy_points_reward(points, can_redeem, has_redeemed, rule, incentive, factor):
+    award, price, value, discount, crowding_out = rule
+    if award > 0:
+        further = np.ceil(np.maximum(price - points - award, 0.0) / award)
+        incentive[:] = np.where(can_redeem, value * award * discount**further, 0.0)
+    else:
+        incentive[:] = 0.0
     factor[:] = 1.0 - crowding_out * has_redeemed
 
 
+def numpy_deliberate_agenda(opinions, seats, confidence, convergence, band):
+    from govsim.sim.mechanisms.deliberation import bounded_confidence  # noqa: PLC0415
+
+    for order in seats:  # a round: disjoint pairs, the same on every issue
+        pairs = order.size // 2
+        a, b = order[0 : 2 * pairs : 2], order[1 : 2 * pairs : 2]
+        for row in opinions:
+            bounded_confidence(row, a, b, confidence, convergence)
+    if opinions.shape[1] == 0:
+        return np.zeros(opinions.shape[0])
+    median = np.median(opinions, axis=1, keepdims=True)
+    return (np.abs(opinions - median) <= band).mean(axis=1)
+
+
 NUMPY_KERNELS = {
-    "logit_utility": numpy_logit_utility,
+    "private_utility": numpy_private_utility,
     "award_points": numpy_award_points,
-    "points_incentive": numpy_points_incentive,
+    "points_reward": numpy_points_reward,
+    "deliberate_agenda": numpy_deliberate_agenda,
     "shares": numpy_shares,
     "reached": numpy_reached,
     "add_entries": scipy_add_entries,
@@ -679,8 +708,6 @@ NUMPY_KERNELS = {
     "update_row_sums": numpy_update_row_sums,
     "largest_recent_components": scipy_components,
     "ties_across_blocks": numpy_across,
-    "exchange_rounds": numpy_exchange_rounds,
-    "consensus_reached": numpy_consensus,
     "add_ties": scipy_add_ties,
     "grouped_gini": numpy_grouped_gini,
     "ranked_products": numpy_ranked_products,

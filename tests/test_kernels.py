@@ -17,11 +17,7 @@ import pytest
 import scipy.sparse as sp
 
 from govsim.sim import kernels, metrics
-from govsim.sim.mechanisms.deliberation import (
-    bounded_confidence,
-    consensus_reached,
-    random_matching,
-)
+from govsim.sim.mechanisms.deliberation import bounded_confidence
 
 
 def random_ties(rng: np.random.Generator, n: int, mean_degree: float, hubs: int = 0):
@@ -164,53 +160,30 @@ def test_ties_across_blocks_count_each_residents_ties_to_other_blocks(ties):
     assert got.tolist() == expected
 
 
-def test_exchange_rounds_are_rounds_of_disjoint_deffuant_pairs():
+def test_agenda_rounds_are_rounds_of_disjoint_deffuant_pairs():
     rng = np.random.default_rng(7)
     for size in [2, 3, 10, 31]:
-        opinions = rng.random(size)
+        opinions = rng.random((2, size))
         seats = np.stack([rng.permutation(size) for _ in range(12)])
-        expected = opinions.copy()
-        for order in seats:
-            for p in range(0, size - 1, 2):  # one pair at a time
-                a, b = order[p], order[p + 1]
-                gap = expected[b] - expected[a]
-                if abs(gap) < 0.3:
-                    expected[a] += 0.4 * gap
-                    expected[b] -= 0.4 * gap
         vectorised = opinions.copy()
-        for order in seats:  # the numpy rule, one round at a time
-            bounded_confidence(vectorised, order[0:-1:2], order[1::2], 0.3, 0.4)
-        kernels.exchange_rounds(opinions, seats, 0.3, 0.4)
-        assert np.array_equal(opinions, expected)
+        for row in vectorised:  # the numpy rule, one round at a time, issue by issue
+            for order in seats:
+                bounded_confidence(row, order[0:-1:2], order[1::2], 0.3, 0.4)
+        kernels.deliberate_agenda(opinions, seats, 0.3, 0.4, 0.1)
         assert np.array_equal(opinions, vectorised)
 
 
-def test_all_rounds_pairings_drawn_at_once_are_the_draws_of_one_round_at_a_time():
-    for size, rounds in [(2, 12), (3, 12), (40, 12), (40, 0), (1, 5)]:
-        one_by_one, at_once = np.random.default_rng(size), np.random.default_rng(size)
-        seats = np.arange(size)
-        pairings = [random_matching(one_by_one, seats) for _ in range(rounds)]
-        drawn = at_once.permuted(np.tile(seats, (rounds, 1)), axis=1)
-        for (a, b), order in zip(pairings, drawn, strict=True):
-            assert np.array_equal(a, order[0 : 2 * a.size : 2])
-            assert np.array_equal(b, order[1 : 2 * b.size : 2])
-        assert one_by_one.bit_generator.state == at_once.bit_generator.state
-
-
-def test_consensus_is_a_majority_within_the_band_of_the_median():
+def test_agreement_is_the_share_within_the_band_of_the_median():
     rng = np.random.default_rng(8)
     for _ in range(500):
-        opinions = np.round(rng.random(int(rng.integers(0, 12))), 1)
-        band, majority = float(rng.choice([0.05, 0.1, 0.2])), float(rng.choice([0.5, 2 / 3]))
-        ordered = sorted(opinions.tolist())
-        n = len(ordered)
-        if n == 0:
-            expected = False
-        else:
-            median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
-            expected = sum(abs(x - median) <= band for x in ordered) / n >= majority
-        assert kernels.consensus_reached(opinions, band, majority) == expected
-        assert consensus_reached(opinions, band, majority) == expected
+        n = int(rng.integers(1, 12))
+        opinions = np.round(rng.random((1, n)), 1)
+        band = float(rng.choice([0.05, 0.1, 0.2]))
+        ordered = sorted(opinions[0].tolist())
+        median = ordered[n // 2] if n % 2 else (ordered[n // 2 - 1] + ordered[n // 2]) / 2
+        expected = sum(abs(x - median) <= band for x in ordered) / n
+        no_rounds = np.zeros((0, n), np.int64)
+        assert kernels.deliberate_agenda(opinions, no_rounds, 0.3, 0.3, band)[0] == expected
 
 
 def test_add_ties_gives_the_matrix_scipy_would_build(ties):
@@ -343,7 +316,7 @@ def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
     rng = np.random.default_rng(12)
     n, blocks = 400, 9
     s, t, e = rng.random(n), rng.random(n), rng.random(n)
-    s0, e0 = rng.random(n), rng.random(n)
+    s0, e0, t0 = rng.random(n), rng.random(n), rng.random(n)
     block = rng.integers(0, blocks, n)
     taking_part = rng.random(n) < 0.4
     gains, losses = rng.integers(0, 3, blocks) * 0.5, rng.integers(0, 2, blocks) * 1.0
@@ -357,17 +330,18 @@ def test_update_wellbeing_applies_the_three_rules_resident_by_resident():
         si *= (1.0 - 0.05) ** losses[b]
         si += adaptation * (s0[i] - si)
         share = sums[i] / strength[i] if taking_part[i] and strength[i] > 0 else 0.0
-        ti = t[i] + trust_rate * (si - t[i]) + social * share * (1.0 - t[i])
+        toward = 0.6 * si + 0.4 * t0[i]
+        ti = t[i] + trust_rate * (toward - t[i]) + social * share * (1.0 - t[i])
         ei = e[i] + eff_gain * (taking_part[i] and gains[b] > 0) * (1.0 - e[i])
         ei += eff_decay * (e0[i] - ei)
         expected.append((si, min(max(ti, 0.0), 1.0), min(max(ei, 0.0), 1.0)))
     kernels.update_wellbeing(
-        (s, t, e, s0, e0),
+        (s, t, e, s0, e0, t0),
         block,
         taking_part,
         ((1.0 - 0.1) ** gains, (1.0 - 0.05) ** losses, gains > 0),
         (sums, strength),
-        (adaptation, trust_rate, social, eff_gain, eff_decay),
+        (adaptation, trust_rate, social, eff_gain, eff_decay, 0.6),
     )
     np.testing.assert_allclose(np.column_stack([s, t, e]), expected, rtol=1e-12, atol=1e-15)
 
@@ -412,13 +386,29 @@ def test_take_part_records_members_who_chose_to_take_part():
     participating = np.zeros(50, bool)
     last = np.full(50, -5, np.int64)
     weeks = rng.integers(0, 4, 50)
-    before = weeks.copy()
-    kernels.take_part(decided, member, participating, last, weeks, 7)
+    habit = rng.random(50)
+    history = rng.integers(0, 2**40, 50).astype(np.uint64)
+    before = weeks.copy(), habit.copy(), history.copy()
+    kernels.take_part(decided, member, participating, (last, weeks, habit, history), 0.1, 7)
     for i in range(50):
         taking = bool(decided[i] and member[i])
         assert participating[i] == taking
         assert last[i] == (7 if taking else -5)
-        assert weeks[i] == before[i] + taking
+        assert weeks[i] == before[0][i] + taking
+        assert habit[i] == before[1][i] + 0.1 * (float(taking) - before[1][i])
+        assert int(history[i]) == ((int(before[2][i]) << 1) | taking) % 2**64
+
+
+def test_history_keeps_the_last_64_weeks_a_bit_each():
+    history = np.zeros(1, np.uint64)
+    record = (np.zeros(1, np.int64), np.zeros(1, np.int64), np.zeros(1), history)
+    pattern = [True, False, False, True] * 20  # 80 weeks, oldest first
+    for week, taking in enumerate(pattern):
+        kernels.take_part(
+            np.array([taking]), np.array([True]), np.zeros(1, bool), record, 0.1, week
+        )
+    bits = [(int(history[0]) >> k) & 1 for k in range(64)]  # bit k: k weeks ago
+    assert bits == [int(t) for t in reversed(pattern[-64:])]
 
 
 def test_segment_counts_count_each_segments_true_values():
@@ -447,74 +437,93 @@ def test_reached_residents_draw_below_one_minus_the_chance_to_be_missed():
     assert out.tolist() == [d < 1.0 - m for d, m in zip(draws, missed, strict=True)]
 
 
-LOGIT_WEIGHTS = np.array([1.5, -3.0, 1.0, 0.8, 1.2, 1.0, 0.7, 1.1])
+UTILITY_WEIGHTS = np.array([1.5, -3.0, 1.0, 0.8, 1.2, 0.04, 2.0, 0.5, 1.1])
 
 
-def logit_terms(rng: np.random.Generator, n: int) -> tuple:
-    """Random per-resident terms of the logit utility (f, D, E, T, N, M, I, A, X)."""
+def utility_terms(rng: np.random.Generator, n: int) -> tuple:
+    """Random per-resident terms of the private utility (f, D, E, T, M, I, H, A), and stakes."""
     factor = np.where(rng.random(n) < 0.3, 0.9, 1.0)
-    mobilised = rng.random(n) < 0.4
-    extra = np.where(rng.random(n) < 0.5, 0.6, 0.0)
-    return (factor, rng.random(n), rng.random(n), rng.random(n), rng.random(n), mobilised,
-            rng.choice([0.0, 0.3, 1.0], n), rng.random(n), extra)  # fmt: skip
+    asked = rng.random(n) < 0.4
+    terms = (factor, rng.random(n), rng.random(n), rng.random(n), asked,
+             rng.choice([0.0, 6.6, 10.0], n), rng.random(n), rng.random(n))  # fmt: skip
+    block = rng.integers(0, 20, n)
+    return terms, (rng.random(20) < 0.5, block)
 
 
-def test_logit_utility_adds_the_terms_resident_by_resident():
+def test_private_utility_adds_the_terms_resident_by_resident():
     rng = np.random.default_rng(20)
-    terms = logit_terms(rng, 2000)
-    got = kernels.logit_utility(LOGIT_WEIGHTS, terms)
-    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = LOGIT_WEIGHTS.tolist()
+    terms, stake = utility_terms(rng, 2000)
+    got = kernels.private_utility(UTILITY_WEIGHTS, terms, stake)
+    b_d, b0, b_e, b_t, b_m, b_p, b_h, b_s, b_c = UTILITY_WEIGHTS.tolist()
     for i in range(2000):
-        f, d, e, t, n, m, p, a, x = (float(term[i]) for term in terms)
-        u = b_d * f * d + b0 + b_e * e + b_t * t + b_n * n + b_m * m + b_p * p - b_c * (1 - a) + x
-        assert got[i] == u  # the same operations in the same order
-
-
-def test_logit_utility_is_numpys_sum_of_the_terms_to_the_last_bit():
-    rng = np.random.default_rng(21)
-    f, d, e, t, nb, m, p, a, x = terms = logit_terms(rng, 200_000)
-    b_d, b0, b_e, b_t, b_n, b_m, b_p, b_c = LOGIT_WEIGHTS.tolist()
-    u = b_d * f  # in the order the numpy code added them
-    u *= d
-    u += b0
-    u += b_e * e
-    u += b_t * t
-    u += b_n * nb
-    u += b_m * m
-    u += b_p * p
-    u -= b_c * (1.0 - a)
-    u += x
-    assert np.array_equal(kernels.logit_utility(LOGIT_WEIGHTS, terms), u)
+        f, d, e, t, m, p, h, a = (float(term[i]) for term in terms)
+        s = float(stake[0][stake[1][i]])
+        v = b_d * f * d + b0 + b_e * e + b_t * t + b_m * m + b_p * p + b_h * h + b_s * s
+        assert got[i] == v - b_c * (1 - a)  # the same operations in the same order
 
 
 def test_award_points_earns_then_redeems_resident_by_resident():
     rng = np.random.default_rng(23)
     n = 400
-    taking, community = rng.random(n) < 0.5, np.sort(rng.integers(0, 4, n))
-    can_redeem = np.array([True, False, True, True])
-    points = rng.choice([0.0, 10.0, 30.0, 40.0, 45.0], n)
+    taking = rng.random(n) < 0.5
+    can_redeem = rng.random(n) < 0.7
+    points = rng.choice([0.0, 10.0, 30.0, 40.0, 45.0, 120.0], n)
     earned = rng.choice([0.0, 20.0, 80.0], n)
     redeemed = rng.random(n) < 0.1
     before = points.copy(), earned.copy(), redeemed.copy()
-    count = kernels.award_points(
-        taking, community, can_redeem, points, earned, redeemed, 10.0, 50.0
-    )
+    count = kernels.award_points(taking, can_redeem, points, earned, redeemed, 10.0, 50.0)
     expected_count = 0
     for i in range(n):
         balance = before[0][i] + (10.0 if taking[i] else 0.0)
         assert earned[i] == before[1][i] + (10.0 if taking[i] else 0.0)
-        redeeming = balance >= 50.0 and can_redeem[community[i]]
+        redeeming = balance >= 50.0 and can_redeem[i]
         expected_count += redeeming
+        # One redemption a week at most: a balance of 130 keeps 80 for later weeks.
         assert points[i] == (balance - 50.0 if redeeming else balance)
         assert redeemed[i] == (before[2][i] or redeeming)
     assert count == expected_count > 0
 
 
-def test_points_incentive_is_the_value_of_points_and_the_crowding_factor():
-    rng = np.random.default_rng(24)
-    community, redeemed = rng.integers(0, 3, 100), rng.random(100) < 0.3
-    value = np.array([1.0, 0.3, 1.0])
-    incentive, factor = np.zeros(100), np.ones(100)
-    kernels.points_incentive(community, value, redeemed, 0.1, incentive, factor)
-    assert incentive.tolist() == [value[c] for c in community]
-    assert factor.tolist() == [0.9 if r else 1.0 for r in redeemed]
+@pytest.mark.parametrize(
+    ("balance", "further"),
+    [(0.0, 4), (5.0, 4), (10.0, 3), (39.0, 1), (40.0, 0), (49.0, 0), (75.0, 0)],
+)
+def test_points_reward_is_the_discounted_value_of_this_weeks_award(balance, further):
+    # Award 10, price 50: from a balance b, ceil((50 - b - 10) / 10) more participations.
+    incentive, factor = np.zeros(1), np.ones(1)
+    rule = (10.0, 50.0, 1.0, 0.9, 0.1)
+    kernels.points_reward(np.array([balance]), np.array([True]), np.array([False]),
+                          rule, incentive, factor)  # fmt: skip
+    assert incentive[0] == pytest.approx(10.0 * 0.9**further)
+    assert factor[0] == 1.0
+
+
+def test_points_reward_is_nothing_without_an_award_or_a_partner_and_crowding_follows_redeeming():
+    incentive, factor = np.ones(3), np.ones(3)
+    points = np.array([40.0, 40.0, 40.0])
+    reach, redeemed = np.array([True, False, True]), np.array([False, False, True])
+    kernels.points_reward(points, reach, redeemed, (10.0, 50.0, 1.0, 0.9, 0.25), incentive, factor)
+    assert incentive.tolist() == [10.0, 0.0, 10.0]  # no partner within reach: no reward
+    assert factor.tolist() == [1.0, 1.0, 0.75]
+    kernels.points_reward(points, reach, redeemed, (0.0, 50.0, 1.0, 0.9, 0.25), incentive, factor)
+    assert incentive.tolist() == [0.0, 0.0, 0.0]  # no award: no reward
+
+
+def test_deliberate_agenda_exchanges_on_every_issue_with_the_same_pairs():
+    rng = np.random.default_rng(25)
+    opinions = rng.random((4, 9))
+    seats = np.array([rng.permutation(9) for _ in range(6)])
+    expected = opinions.copy()
+    for row in expected:  # one issue at a time, the Deffuant rule pair by pair
+        for r in range(6):
+            for k in range(0, 8, 2):
+                a, b = seats[r, k], seats[r, k + 1]
+                gap = row[b] - row[a]
+                move = 0.3 * gap if abs(gap) < 0.4 else 0.0
+                row[a] += move
+                row[b] -= move
+    agreement = kernels.deliberate_agenda(opinions, seats, 0.4, 0.3, 0.1)
+    assert np.array_equal(opinions, expected)
+    for q in range(4):
+        median = np.median(expected[q])
+        assert agreement[q] == np.mean(np.abs(expected[q] - median) <= 0.1)

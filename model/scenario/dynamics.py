@@ -28,7 +28,16 @@ class Dynamics(Section):
         description="Satisfaction relaxes toward its initial value at this rate "
         "(expectations adapt to performance).",
     )
-    trust_rate: Share = Field(0.05, description="Trust moves toward satisfaction at this rate.")
+    trust_rate: Share = Field(
+        0.05,
+        description="Trust moves at this rate toward a mix of satisfaction and the resident's "
+        "initial (generalised) trust.",
+    )
+    trust_performance_share: Share = Field(
+        0.5,
+        description="Weight of satisfaction in the level trust moves toward; the rest is the "
+        "resident's initial trust (the community's cohesion).",
+    )
     social_trust_gain: Share = Field(
         0.01, description="Trust gain from taking part alongside one's neighbours."
     )

@@ -384,7 +384,10 @@ def resolve(model: GovernanceModel) -> StepLedger:
     """
     book = model.issues
     ledger = StepLedger(applied_by_community=np.zeros((model.population.n_communities, len(KINDS))))
-    _decide_administratively(model, model.settings.enabled("deliberation"))
+    meetings = model.settings.mechanisms.deliberation
+    _decide_administratively(
+        model, model.settings.enabled("deliberation") and meetings.interval > 0
+    )
     candidates = book.open_issues()
     ready = candidates[~book.needs_decision[candidates] | (book.decided[candidates] > UNDECIDED)]
     _apply(book, ready, book.block[ready], _local_supply(model), ledger)

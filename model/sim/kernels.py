@@ -12,14 +12,17 @@ the rule (the rule itself is stated there and in docs/ODD.md; the docstring here
   takes both afresh for the rows that gained ties;
 - ``update_wellbeing``: satisfaction, trust and efficacy (submodels.update_wellbeing);
 - ``shares``, ``log_miss``, ``reached`` and ``take_part``: the neighbour share, the
-  mobilisation sums and draws (submodels.mobilise) and the record of who takes part
-  (GovernanceModel._take_part);
+  mobilisation sums and draws (submodels.mobilise) and the record of who takes part,
+  habits and histories (GovernanceModel._take_part);
+- ``private_utility``: the private part of the participation utility (decision/base.py);
+- ``points_reward`` and ``award_points``: the expected reward of points and the points
+  ledger (mechanisms/integral_scoring.py);
 - ``upper_ties`` and ``largest_recent_components``: the edge list, and the largest
   connected group of recent participants, overall and per community (a union-find;
   metrics.active_component_share, district.community_metrics);
 - ``ties_across_blocks``: per resident, its ties to other blocks (bridging_tie_share);
-- ``exchange_rounds`` and ``consensus_reached``: a deliberation meeting's rounds of
-  bounded-confidence exchange and its consensus test (mechanisms/deliberation.py);
+- ``deliberate_agenda``: a deliberation meeting's rounds of bounded-confidence exchange
+  on every issue of its agenda, and each issue's agreement (mechanisms/deliberation.py);
 - ``add_ties`` and ``add_entries``: new ties slotted into the resident tie matrix and
   the unit tie matrix (TieEditor.add_resident_ties, TieEditor.add_unit_ties);
 - ``segment_counts`` and ``grouped_gini``: per-community counts, and the Gini of small
@@ -49,9 +52,7 @@ __all__ = [
     "add_entries",
     "add_ties",
     "award_points",
-    "consensus_reached",
     "deliberate_agenda",
-    "exchange_rounds",
     "grouped_gini",
     "largest_recent_components",
     "log_miss",
@@ -291,25 +292,25 @@ def reached(draws: np.ndarray, missed: np.ndarray, out: np.ndarray) -> None:
 
 @_jit
 def update_wellbeing(  # noqa: PLR0917 (numba compiles positional parameters only)
-    residents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    residents: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     block: np.ndarray,
     taking_part: np.ndarray,
     per_block: tuple[np.ndarray, np.ndarray, np.ndarray],
     neighbours: tuple[np.ndarray, np.ndarray],
-    rates: tuple[float, float, float, float, float],
+    rates: tuple[float, float, float, float, float, float],
 ) -> None:
     """Satisfaction, trust and efficacy of every resident, in place, in one pass.
 
     Rule (submodels.update_wellbeing, docs/ODD.md 7.10), for resident i in block b:
     s <- 1 - (1 - s) G_b; s <- s L_b; s <- s + adaptation (s_0 - s);
-    t <- t + trust_rate (s - t) + social_trust_gain (a_i m_i / w_i) (1 - t);
+    t <- t + trust_rate (p s + (1 - p) t_0 - t) + social_trust_gain (a_i m_i / w_i) (1 - t);
     e <- e + efficacy_gain a_i [g_b > 0] (1 - e); e <- e + efficacy_decay (e_0 - e);
     t and e clipped to [0, 1]. Each expression is evaluated in the order numpy evaluates
     the vectorised one, so the numbers are the same.
 
     Args:
-        residents: (s, t, e, s_0, e_0): satisfaction, trust, efficacy (updated) and the
-            baselines of satisfaction and efficacy.
+        residents: (s, t, e, s_0, e_0, t_0): satisfaction, trust, efficacy (updated) and
+            the baselines of satisfaction, efficacy and trust.
         block: each resident's block.
         taking_part: who takes part this week (a_i).
         per_block: (G, L, gained): (1 - gain)^g_b, (1 - loss)^o_b and g_b > 0, per block.
@@ -317,12 +318,12 @@ def update_wellbeing(  # noqa: PLR0917 (numba compiles positional parameters onl
             taking part, and of all its ties (the co-participant share is m / w, 0
             without ties).
         rates: (adaptation, trust_rate, social_trust_gain, efficacy_gain,
-            efficacy_decay).
+            efficacy_decay, p): p = ``trust_performance_share``.
     """
-    satisfaction, trust, efficacy, satisfaction_0, efficacy_0 = residents
+    satisfaction, trust, efficacy, satisfaction_0, efficacy_0, trust_0 = residents
     gain_factor, loss_factor, gained = per_block
     sums, strength = neighbours
-    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay = rates
+    adaptation, trust_rate, social_gain, efficacy_gain, efficacy_decay, performance = rates
     part = taking_part.view(np.uint8)
     gained_flag = gained.view(np.uint8)
     for i in range(satisfaction.size):
@@ -334,7 +335,8 @@ def update_wellbeing(  # noqa: PLR0917 (numba compiles positional parameters onl
         share = sums[i] / strength[i] if strength[i] > 0 else 0.0
         together = share if part[i] else 0.0
         t = trust[i]
-        t = t + (trust_rate * (s - t) + social_gain * together * (1.0 - t))
+        target = performance * s + (1.0 - performance) * trust_0[i]
+        t = t + (trust_rate * (target - t) + social_gain * together * (1.0 - t))
         trust[i] = min(max(t, 0.0), 1.0)
         e = efficacy[i]
         e = e + efficacy_gain * np.float64(part[i] & gained_flag[b]) * (1.0 - e)
@@ -659,48 +661,6 @@ def ties_across_blocks(indptr: np.ndarray, indices: np.ndarray, block: np.ndarra
             across += block[indices[k]] != own
         out[i] = across
     return out
-
-
-@_jit
-def exchange_rounds(
-    opinions: np.ndarray, seats: np.ndarray, confidence: float, convergence: float
-) -> None:
-    """A meeting's rounds of pairwise bounded-confidence exchange, in place.
-
-    Rule (mechanisms/deliberation.py, docs/ODD.md 7.6; Deffuant et al. 2000): round r
-    pairs seats[r, 0] with seats[r, 1], seats[r, 2] with seats[r, 3], and so on (an odd
-    one out sits the round out); a pair (a, b) with |x_b - x_a| < d moves together,
-    x_a <- x_a + mu (x_b - x_a), x_b <- x_b - mu (x_b - x_a). The pairs of a round share
-    nobody, so applying them one by one is ``bounded_confidence`` on the whole round.
-    """
-    rounds, k = seats.shape
-    for r in range(rounds):
-        for p in range(0, k - 1, 2):
-            a, b = seats[r, p], seats[r, p + 1]
-            gap = opinions[b] - opinions[a]
-            move = convergence * gap if abs(gap) < confidence else 0.0
-            opinions[a] += move
-            opinions[b] -= move
-
-
-@_jit
-def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> bool:
-    """Whether at least ``majority`` of the opinions lie within ``band`` of their median.
-
-    Rule: deliberation.consensus_reached (docs/ODD.md 7.6); the median as ``np.median``
-    takes it (the middle value, or the mean of the two middle values).
-    """
-    n = opinions.size
-    if n == 0:
-        return False
-    ordered = np.sort(opinions)
-    middle = n // 2
-    median = ordered[middle] if n % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
-    agree = 0
-    for x in opinions:
-        if abs(x - median) <= band:
-            agree += 1
-    return agree / n >= majority
 
 
 @_jit

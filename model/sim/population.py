@@ -65,6 +65,7 @@ class Residents(_Table):
     efficacy: np.ndarray
     efficacy_baseline: np.ndarray
     trust: np.ndarray
+    trust_baseline: np.ndarray
     satisfaction: np.ndarray
     satisfaction_baseline: np.ndarray
     opinion: np.ndarray
@@ -242,6 +243,7 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
         efficacy=efficacy,
         efficacy_baseline=efficacy.copy(),
         trust=trust,
+        trust_baseline=trust.copy(),
         satisfaction=satisfaction,
         satisfaction_baseline=satisfaction.copy(),
         opinion=opinion,

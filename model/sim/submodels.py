@@ -312,8 +312,12 @@ def update_wellbeing(model: GovernanceModel) -> None:
     - satisfaction: s <- 1 - (1 - s)(1 - gain)^g_b, then s <- s (1 - loss)^o_b, then
       s <- s + adaptation (s_0 - s): expectations adapt, so only sustained performance
       keeps satisfaction up;
-    - trust: t <- t + trust_rate (s - t) + social_trust_gain * a_i * n_i * (1 - t),
-      a_i taking part, n_i the share of neighbours who took part (Putnam 2000);
+    - trust: t <- t + trust_rate (p s + (1 - p) t_0 - t) + social_trust_gain * a_i * n_i
+      * (1 - t), a_i taking part, n_i the share of neighbours who took part (Putnam 2000):
+      trust follows performance (satisfaction) for the share p =
+      ``trust_performance_share`` and the resident's generalised trust t_0 (its initial
+      trust, the community's cohesion) for the rest, so weak cohesion is a lasting
+      condition, not a transient the warm-up forgets;
     - efficacy: e <- e + efficacy_gain * a_i * [g_b > 0] (1 - e), then relaxes toward
       its initial value at ``efficacy_decay`` (meetings that decide add more, see
       model/sim/mechanisms/deliberation.py).
@@ -331,6 +335,7 @@ def update_wellbeing(model: GovernanceModel) -> None:
             residents.efficacy,
             residents.satisfaction_baseline,
             residents.efficacy_baseline,
+            residents.trust_baseline,
         ),
         residents.block,
         taking_part,
@@ -346,6 +351,7 @@ def update_wellbeing(model: GovernanceModel) -> None:
             spec.social_trust_gain,
             spec.efficacy_gain,
             spec.efficacy_decay,
+            spec.trust_performance_share,
         ),
     )
 

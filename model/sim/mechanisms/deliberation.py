@@ -54,9 +54,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Deliberation",
     "bounded_confidence",
-    "consensus_reached",
     "exchange_in_sequence",
-    "random_matching",
     "random_pairs",
     "sequential_rounds",
 ]
@@ -75,16 +73,6 @@ def bounded_confidence(
     move = np.where(np.abs(gap) < confidence, convergence * gap, 0.0)
     opinion[a] += move
     opinion[b] -= move
-
-
-def random_matching(
-    rng: np.random.Generator, people: np.ndarray, pairs: int | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """A uniformly random set of disjoint pairs among ``people`` (at most len // 2)."""
-    shuffled = rng.permutation(people)
-    most = shuffled.size // 2
-    count = most if pairs is None else min(pairs, most)
-    return shuffled[0 : 2 * count : 2], shuffled[1 : 2 * count : 2]
 
 
 def random_pairs(rng: np.random.Generator, n: int, count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -141,14 +129,6 @@ def exchange_in_sequence(
         for start, stop in itertools.pairwise(bounds.tolist()):
             chosen = order[start:stop]
             bounded_confidence(opinion, a_part[chosen], b_part[chosen], confidence, convergence)
-
-
-def consensus_reached(opinions: np.ndarray, band: float, majority: float) -> bool:
-    """Whether at least ``majority`` of the opinions lie within ``band`` of their median."""
-    if opinions.size == 0:
-        return False
-    agree = np.abs(opinions - np.median(opinions)) <= band
-    return bool(agree.mean() >= majority)
 
 
 class _Groups:
