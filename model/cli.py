@@ -235,6 +235,7 @@ def _summary_table(record: RunRecord) -> str:
 def compare(args: argparse.Namespace) -> int:
     """``govsim compare``: scenarios against a baseline, from stored run folders."""
     from govsim import analysis  # noqa: PLC0415
+    from govsim.figures import comparison_figures  # noqa: PLC0415
 
     folder = Path(args.out) if args.out else Path("results") / "comparison"
     try:
@@ -248,7 +249,7 @@ def compare(args: argparse.Namespace) -> int:
             correction=args.correction,
         )
         analysis.check_output_folder(folder)  # before the figures take their time
-        analysis.save_comparison(folder, runs, table, analysis.comparison_figures(runs, table))
+        analysis.save_comparison(folder, runs, table, comparison_figures(runs, table))
     except analysis.AnalysisError as error:
         print(f"govsim compare: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
