@@ -1,4 +1,4 @@
-"""Serving the dashboard (model/dashboard/app.py), and installing its page assets for offline use.
+"""Serving the dashboard (the page, model/dashboard/app.py), and installing its page assets.
 
 Core objects: ``run_viz`` (what ``govsim viz`` calls), ``install_assets`` and
 ``missing_assets`` (the scripts and style sheets the page loads), ``ASSETS``.
@@ -229,7 +229,7 @@ def _serve(scenario: Path | None, host: str, port: int, open_browser: bool) -> i
     return 0
 
 
-_SCENARIO_ENV = "GOVSIM_VIZ_SCENARIO"  # model.app.SCENARIO_ENV, without importing solara
+_SCENARIO_ENV = "GOVSIM_VIZ_SCENARIO"  # levers.SCENARIO_ENV, without importing the model
 
 
 def run_viz(
