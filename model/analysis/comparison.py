@@ -132,20 +132,13 @@ def compare(
     table = table.merge(
         _tests(values, base.label, at, level), on=["metric", "scenario"], how="left"
     )
-    position = {metric: index for index, metric in enumerate(metrics)}
-    table = table.sort_values("metric", key=lambda c: c.map(position), kind="stable")
-    table = table.reset_index(drop=True)
+    table = _in_metric_order(table, metrics)
     table = _decide(table, base.label, correction=correction, alpha=alpha, power=power)
     window = "final week" if at == "final" else f"mean of the last {last} weeks"
     table.insert(table.columns.get_loc("baseline"), "inference_on", window)
+    table.attrs.update(baseline=base.label, last=last, at=at, correction=correction)
+    table.attrs.update(alpha=alpha, power=power, level=level)
     table.attrs.update(
-        baseline=base.label,
-        last=last,
-        at=at,
-        correction=correction,
-        alpha=alpha,
-        power=power,
-        level=level,
         replications={run.label: run.replications for run in ordered},
         warnings=_window_warnings(ordered, last, metrics),
     )
@@ -159,6 +152,12 @@ def _check_options(runs: Sequence[Run], at: Window, correction: Correction) -> N
         raise AnalysisError(f"at must be 'final' or 'last', got {at!r}.")
     if correction not in ("holm", "bh"):
         raise AnalysisError(f"correction must be 'holm' or 'bh', got {correction!r}.")
+
+
+def _in_metric_order(table: pd.DataFrame, metrics: Sequence[str]) -> pd.DataFrame:
+    position = {metric: index for index, metric in enumerate(metrics)}
+    table = table.sort_values("metric", key=lambda c: c.map(position), kind="stable")
+    return table.reset_index(drop=True)
 
 
 def _tests(values: pd.DataFrame, baseline: str, at: Window, level: float) -> pd.DataFrame:
