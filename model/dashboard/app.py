@@ -42,7 +42,7 @@ def _png(figure: Figure) -> bytes:
     return buffer.getvalue()
 
 
-def picture_component(name: str, draw: Callable[[Any], Figure]):
+def picture_component(name: str, draw: Callable[[Any], Figure]) -> Callable[..., Any]:
     """A Solara component showing ``draw(model)`` as a PNG, redrawn only when time moves.
 
     Mesa's SolaraViz re-renders every component on each update (and on every change in

@@ -27,7 +27,9 @@ import sys
 import tarfile
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from govsim.scenario import ScenarioError, load_scenario
 
@@ -133,7 +135,7 @@ def _unpack(tarball: Path, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def install_assets(cache: Path | None = None, *, log=print) -> list[str]:
+def install_assets(cache: Path | None = None, *, log: Callable[[str], Any] = print) -> list[str]:
     """Put every asset the page loads into Solara's cache folder; the ones installed.
 
     Idempotent: assets already present are left alone (no npm call when none is
