@@ -1,8 +1,8 @@
-"""Sensitivity indices of a sweep's outcomes to its parameters (SALib), and their figure.
+"""Sensitivity indices of a sweep's outcomes to its parameters (SALib).
 
 Core objects: ``sobol_indices`` and ``morris_indices`` (one outcome, SALib's analysers),
-``indices`` (every metric of a sobol or morris sweep, one tidy table),
-``sensitivity_figure`` and ``read_sensitivity``.
+``indices`` (every metric of a sobol or morris sweep, one tidy table) and
+``read_sensitivity``. Their figure is ``govsim.figures.sensitivity_figure``.
 
 Sobol' indices (Sobol' 2001, doi:10.1016/S0378-4754(00)00270-6; estimators of
 Saltelli et al. 2010, doi:10.1016/j.cpc.2009.09.018, as SALib's ``sobol.analyze``):
@@ -41,9 +41,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+# The figure moved to govsim.figures.sensitivity; the sweep draws it through this name
+# until it takes the figure as an argument (the lower stages' part of issue 14).
+from govsim.figures.sensitivity import sensitivity_figure
 
+if TYPE_CHECKING:
     from govsim.sweep import Sweep
 
 __all__ = [
@@ -222,129 +224,3 @@ def read_sensitivity(folder: str | Path) -> pd.DataFrame:
             f"'{folder}' has no sensitivity.csv: only a finished sobol or morris sweep writes one."
         )
     return pd.read_csv(path)
-
-
-# --------------------------------------------------------------------------- figure
-
-
-def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
-    """The indices of a sweep, one panel per metric (figures/sensitivity.png).
-
-    Sobol: S1 and ST bars with their intervals; Morris: mu* against sigma, with mu*'s
-    interval, one colour and marker per parameter. The key is one legend under the
-    panels, so it never covers a bar or a point (labels beside Morris points collide
-    wherever parameters have similar effects, which is the common case).
-
-    Args:
-        table: an ``indices`` table (one method).
-        title: the figure's title (the sweep, its design and size).
-    """
-    from matplotlib.figure import Figure  # noqa: PLC0415
-
-    metrics = list(dict.fromkeys(table["metric"]))
-    columns = min(3, max(len(metrics), 1))
-    rows = -(-max(len(metrics), 1) // columns)
-    parameters = table.loc[~table["parameter"].str.contains(" x "), "parameter"]
-    height = max(2.6, 0.45 * parameters.nunique() + 1.4)
-    figure = Figure(figsize=(4.6 * columns, height * rows), layout="constrained")
-    axes = figure.subplots(rows, columns, squeeze=False).ravel()
-    styles = _parameter_styles(list(dict.fromkeys(parameters)))
-    legend: dict[str, Any] = {}
-    for ax, metric in zip(axes, metrics, strict=False):
-        part = table[(table["metric"] == metric) & ~table["parameter"].str.contains(" x ")]
-        if "S1" in part and part["S1"].notna().any():
-            _sobol_panel(ax, part)
-        elif "mu_star" in part and part["mu_star"].notna().any():
-            _morris_panel(ax, part, styles)
-        else:
-            note = part["note"].dropna() if "note" in part else pd.Series(dtype=str)
-            _note_panel(ax, note.iloc[0] if len(note) else "no indices")
-        ax.set_title(metric, fontsize=10)
-        for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
-            legend.setdefault(label, handle)
-    for ax in axes[len(metrics) :]:
-        ax.set_axis_off()
-    if legend:
-        figure.legend(
-            legend.values(),
-            legend.keys(),
-            loc="outside lower center",
-            ncols=min(len(legend), 4),
-            fontsize=8,
-            frameon=False,
-        )
-    method = table["method"].iloc[0] if len(table) else ""
-    figure.suptitle(
-        f"{title}\n{method} sensitivity of the replicate mean at the final step "
-        "(illustrative defaults, not calibrated)",
-        fontsize=9,
-    )
-    return figure
-
-
-def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
-    order = part.sort_values("ST")
-    y = np.arange(len(order))
-    ax.barh(
-        y - 0.2,
-        order["S1"],
-        0.4,
-        xerr=order["S1_conf"],
-        label="S1 (first order)",
-        color="#1f77b4",
-        capsize=2,
-    )
-    ax.barh(
-        y + 0.2,
-        order["ST"],
-        0.4,
-        xerr=order["ST_conf"],
-        label="ST (total)",
-        color="#ff7f0e",
-        capsize=2,
-    )
-    ax.set_yticks(y, [_short(name) for name in order["parameter"]], fontsize=8)
-    ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
-
-
-def _parameter_styles(names: list[str]) -> dict[str, tuple[str, str]]:
-    """A (colour, marker) per parameter, the same in every panel."""
-    colours = [f"C{i}" for i in range(10)]
-    markers = ["o", "s", "^", "D", "v", "P", "X", "<", ">", "*"]
-    # The marker moves on by one each time the colours come round, so the first 100
-    # parameters all get distinct pairs.
-    return {
-        name: (colours[i % len(colours)], markers[(i // len(colours) + i) % len(markers)])
-        for i, name in enumerate(names)
-    }
-
-
-def _morris_panel(ax: Any, part: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> None:
-    for _, row in part.iterrows():
-        colour, marker = styles.get(row["parameter"], ("C0", "o"))
-        ax.errorbar(
-            row["mu_star"],
-            row["sigma"],
-            xerr=row["mu_star_conf"],
-            fmt=marker,
-            color=colour,
-            markersize=6,
-            capsize=2,
-            label=_short(row["parameter"]),
-        )
-    top = float(np.nanmax([part["mu_star"].max(), part["sigma"].max(), 1e-12]))
-    ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
-    ax.set_xlabel("mu* (mean |effect| across the parameter's range)", fontsize=8)
-    ax.set_ylabel("sigma", fontsize=8)
-
-
-def _note_panel(ax: Any, note: str) -> None:
-    ax.text(0.5, 0.5, note, ha="center", va="center", wrap=True, fontsize=8, transform=ax.transAxes)
-    ax.set_xticks([])
-    ax.set_yticks([])
-
-
-def _short(path: str) -> str:
-    """The last two parts of a dotted path: enough to tell parameters apart in a panel."""
-    return ".".join(path.split(".")[-2:])

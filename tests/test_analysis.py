@@ -21,6 +21,7 @@ from govsim.analysis import (
     load_runs,
     replicate_values,
 )
+from govsim.analysis.comparison import _comparison_row, _note
 from govsim.results import load_results
 from govsim.runs import run_scenario
 from govsim.sim.metrics import OBJECTIVES
@@ -92,7 +93,7 @@ def test_holm_adjusts_step_down_and_keeps_missing_values():
 def test_a_normal_looking_pair_gets_welch_and_a_skewed_one_mann_whitney():
     quantiles = stats.norm.ppf((np.arange(12) + 0.5) / 12)  # as normal as 12 values get
     x, y = 1.0 + 0.1 * quantiles, 1.1 + 0.12 * quantiles[::-1]
-    row = analysis._comparison_row(x, y, 0.95)
+    row = _comparison_row(x, y, 0.95)
     assert row["test"] == "welch"
     assert row["p_value"] == pytest.approx(stats.ttest_ind(x, y, equal_var=False).pvalue)
     # Welch's interval for the difference, by hand.
@@ -104,7 +105,7 @@ def test_a_normal_looking_pair_gets_welch_and_a_skewed_one_mann_whitney():
         (x.mean() - y.mean() - half, x.mean() - y.mean() + half)
     )
     skewed = np.array([0.1, 0.1, 0.12, 0.1, 0.11, 0.1, 0.1, 0.13, 0.1, 0.95])
-    row = analysis._comparison_row(skewed, y, 0.95)
+    row = _comparison_row(skewed, y, 0.95)
     assert row["test"] == "mann-whitney"
     assert row["p_value"] == pytest.approx(
         stats.mannwhitneyu(skewed, y, alternative="two-sided").pvalue
@@ -171,7 +172,7 @@ def test_a_note_always_says_how_many_replications_to_try():
         {"scenario": "b7", "p_adjusted": 0.13, "n": 3, "baseline_n": 5, "told_apart": False,
          "replications_needed": 3, "hedges_g": -9.11, "difference": -0.2}
     )  # fmt: skip
-    note = analysis._note(row, "o", alpha=0.05, power=0.8)
+    note = _note(row, "o", alpha=0.05, power=0.8)
     assert "cannot tell apart from o with 3 and 5 replications" in note
     assert "try about 10 per scenario" in note
 
@@ -250,7 +251,7 @@ def test_load_runs_reads_stored_runs_and_compare_summarises_their_replicates(sto
 def test_comparison_figures_and_files_are_written_whole(stored, tmp_path):
     runs = load_runs([stored / "baseline", stored / "only_interconnection"])
     table = compare(runs)
-    figures = analysis.comparison_figures(runs, table)
+    figures = plots.comparison_figures(runs, table)
     assert set(figures) == {"timeseries.png", "distributions.png", "scorecard.png", "effects.png"}
     written = analysis.save_comparison(tmp_path / "out", runs, table, figures)
     assert written[-1].name == "comparison.json"  # the manifest comes last

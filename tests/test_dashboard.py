@@ -29,9 +29,17 @@ from govsim.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 
-app = pytest.importorskip(
+pytest.importorskip(
     "govsim.dashboard.app",
     reason="the viz extra (solara, mesa[rec]) is not installed: scripts/setup.sh test",
+)
+# Only with the viz extra, hence after the check.
+from govsim.dashboard import levers, plots  # noqa: E402
+from govsim.dashboard.picture import (  # noqa: E402
+    MAX_NODES,
+    RESIDENT_SHADES,
+    _resident_shade,
+    draw_network,
 )
 
 
@@ -48,7 +56,7 @@ def scenario_file(tmp_path, monkeypatch):
     def write(text: str) -> Path:
         path = tmp_path / "dashboard.yaml"
         path.write_text(text, encoding="utf-8")
-        monkeypatch.setenv(app.SCENARIO_ENV, str(path))
+        monkeypatch.setenv(levers.SCENARIO_ENV, str(path))
         return path
 
     return write
@@ -59,8 +67,8 @@ def scenario_file(tmp_path, monkeypatch):
 
 def test_every_lever_starts_at_the_scenario_value_and_reaches_the_model(scenario_file):
     scenario_file("frictions:\n  admin_burden: 0.7\n  budget: 150\nseed: 11\n")
-    base = app.base_scenario()
-    params = app.model_params(base)
+    base = levers.base_scenario()
+    params = levers.model_params(base)
     assert params["admin_burden"]["value"] == pytest.approx(0.7)
     assert params["budget"]["max"] >= 150  # a file's value is always reachable
     assert params["seed"]["value"] == "11"
@@ -68,11 +76,11 @@ def test_every_lever_starts_at_the_scenario_value_and_reaches_the_model(scenario
         lever.name: (not params[lever.name]["value"])
         if lever.kind == "switch"
         else params[lever.name]["min"]
-        for lever in app.LEVERS
+        for lever in levers.LEVERS
     }
-    model = app.DashboardModel(seed="5", **flipped)
-    for lever in app.LEVERS:
-        assert app._value_at(model.settings, lever.path) == flipped[lever.name], lever.path
+    model = levers.DashboardModel(seed="5", **flipped)
+    for lever in levers.LEVERS:
+        assert levers.value_at(model.settings, lever.path) == flipped[lever.name], lever.path
     assert model.seed_used == 5
     assert model.notices == []
     model.run_for(3)
@@ -82,14 +90,14 @@ def test_every_lever_starts_at_the_scenario_value_and_reaches_the_model(scenario
 def test_classic_graph_scenarios_keep_their_tie_density(scenario_file):
     # A random regular graph needs k * n even: a tie-density slider could break it.
     scenario_file("population:\n  residents: 101\nnetwork:\n  generator: random_regular\n")
-    params = app.model_params(app.base_scenario())
+    params = levers.model_params(levers.base_scenario())
     assert "mean_degree" not in params and "admin_burden" in params
-    model = app.DashboardModel(**{k: v["value"] for k, v in params.items()})
+    model = levers.DashboardModel(**{k: v["value"] for k, v in params.items()})
     assert model.settings.network.mean_degree == 6
 
 
 def test_mechanism_switch_turns_the_innovation_off_in_the_model():
-    model = app.DashboardModel(deliberation=False, rotation=False)
+    model = levers.DashboardModel(deliberation=False, rotation=False)
     assert "deliberation" not in model.mechanisms
     assert "rotation" not in model.mechanisms
     assert "joint_committee" in model.mechanisms
@@ -97,14 +105,15 @@ def test_mechanism_switch_turns_the_innovation_off_in_the_model():
 
 @pytest.mark.parametrize("typed", ["abc", "-3", "1.5", str(2**64)])
 def test_unusable_seed_falls_back_to_the_scenario_seed_and_says_so(typed):
-    model = app.DashboardModel(seed=typed)
+    model = levers.DashboardModel(seed=typed)
     assert model.seed_used == Scenario().seed
     assert len(model.notices) == 1
     assert typed in model.notices[0]
 
 
 def test_same_seed_same_run_different_seed_different_run():
-    a, b, c = app.DashboardModel(seed="3"), app.DashboardModel(seed=3), app.DashboardModel(seed=4)
+    make = levers.DashboardModel
+    a, b, c = make(seed="3"), make(seed=3), make(seed=4)
     for model in (a, b, c):
         model.run_for(5)
     assert np.array_equal(
@@ -119,27 +128,27 @@ def test_same_seed_same_run_different_seed_different_run():
 
 
 def test_layout_is_seeded_and_computed_once():
-    model = app.DashboardModel(seed=1)
+    model = levers.DashboardModel(seed=1)
     picture = model.picture
     positions = picture.resident_xy.copy()
     model.run_for(6)
     assert model.picture is picture
     assert np.array_equal(model.picture.resident_xy, positions)
     # Reset with the same seed and population keeps every node where it was ...
-    again = app.DashboardModel(seed=1, budget=5.0, deliberation=False)
+    again = levers.DashboardModel(seed=1, budget=5.0, deliberation=False)
     assert again.picture is picture
     # ... and another seed lays the community out afresh.
-    other = app.DashboardModel(seed=2)
+    other = levers.DashboardModel(seed=2)
     assert not np.array_equal(other.picture.resident_xy, positions)
     assert picture.note == "All 2,000 residents shown."
 
 
 def test_big_community_is_shown_by_a_sample_of_whole_blocks_and_says_so(scenario_file):
     scenario_file("population:\n  residents: 20000\n  block_size: 100\n")
-    model = app.DashboardModel()
+    model = levers.DashboardModel()
     picture = model.picture
-    assert picture.n_nodes <= app.MAX_NODES
-    assert picture.n_nodes > app.MAX_NODES - 200  # the budget is used
+    assert picture.n_nodes <= MAX_NODES
+    assert picture.n_nodes > MAX_NODES - 200  # the budget is used
     assert "sample of" in picture.note and "20,000 residents" in picture.note
     blocks = model.population.residents.block
     shown_per_block = np.bincount(blocks[picture.residents], minlength=blocks.max() + 1)
@@ -147,15 +156,15 @@ def test_big_community_is_shown_by_a_sample_of_whole_blocks_and_says_so(scenario
     partial = (shown_per_block > 0) & (shown_per_block < size)
     assert partial.sum() <= 1  # whole blocks, except perhaps the last one taken
     assert np.isfinite(picture.resident_xy).all()
-    draw = _png(app.draw_network(model))
+    draw = _png(draw_network(model))
     assert draw.startswith(b"\x89PNG")
 
 
 def test_district_sample_takes_whole_communities_with_their_core_and_units(scenario_file):
     scenario_file("population:\n  residents: 30000\n  communities: 15\n")
-    model = app.DashboardModel()
+    model = levers.DashboardModel()
     picture = model.picture
-    assert picture.n_nodes <= app.MAX_NODES
+    assert picture.n_nodes <= MAX_NODES
     community = model.population.residents.community
     shown = np.bincount(community[picture.residents], minlength=15)
     assert set(np.flatnonzero(shown).tolist()) == set(picture.communities.tolist())
@@ -166,11 +175,11 @@ def test_district_sample_takes_whole_communities_with_their_core_and_units(scena
 
 
 def test_residents_are_shaded_by_participation():
-    model = app.DashboardModel(seed=9)
+    model = levers.DashboardModel(seed=9)
     model.run_for(8)
     res = model.population.residents
-    shade = app._resident_shade(model, model.picture.residents)
-    now, recent, never = app.RESIDENT_SHADES
+    shade = _resident_shade(model, model.picture.residents)
+    now, recent, never = RESIDENT_SHADES
     assert (shade == now).sum() == res.participating.sum() > 0
     took_part_recently = (model.week - res.last_participation) < (
         model.settings.dynamics.active_window
@@ -181,9 +190,9 @@ def test_residents_are_shaded_by_participation():
 
 def test_residents_are_drawn_above_every_tie():
     # Strong ties, drawn dark and thick, must not cover who takes part.
-    model = app.DashboardModel(seed=9, initial_tie_weight=1.0)
+    model = levers.DashboardModel(seed=9, initial_tie_weight=1.0)
     model.run_for(4)
-    ax = app.draw_network(model).axes[0]
+    ax = draw_network(model).axes[0]
     residents = next(
         c for c in ax.collections if len(c.get_offsets()) == model.picture.residents.size
     )
@@ -192,25 +201,25 @@ def test_residents_are_drawn_above_every_tie():
 
 
 def test_live_plots_show_week_0():
-    model = app.DashboardModel(seed=9)
-    ax = app.draw_plot(model, "Participation", "share", {"participation_rate": "C0"}).axes[0]
+    model = levers.DashboardModel(seed=9)
+    ax = plots.draw_plot(model, "Participation", "share", {"participation_rate": "C0"}).axes[0]
     (line,) = ax.get_lines()
     assert line.get_marker() == "o"  # one point: a line alone would draw nothing
 
 
 def test_the_sidebar_says_what_each_slider_is_set_to():
-    model = app.DashboardModel(seed=9, admin_burden=0.8, budget=35.0)
-    text = app.lever_values(model.settings)
+    model = levers.DashboardModel(seed=9, admin_burden=0.8, budget=35.0)
+    text = levers.lever_values(model.settings)
     assert "administrative burden 0.8" in text and "budget per week 35" in text
 
 
 def test_network_and_scorecard_pictures_change_as_the_model_steps():
-    model = app.DashboardModel(seed=2)
-    network, card = _png(app.draw_network(model)), _png(app.draw_scorecard(model))
-    assert _png(app.draw_network(model)) == network  # same state, same bytes
+    model = levers.DashboardModel(seed=2)
+    network, card = _png(draw_network(model)), _png(plots.draw_scorecard(model))
+    assert _png(draw_network(model)) == network  # same state, same bytes
     model.run_for(2)
-    assert _png(app.draw_network(model)) != network
-    assert _png(app.draw_scorecard(model)) != card
+    assert _png(draw_network(model)) != network
+    assert _png(plots.draw_scorecard(model)) != card
 
 
 # --------------------------------------------------------------------------- run_viz input
@@ -369,7 +378,7 @@ def server(chromium, tmp_path):
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "MPLBACKEND": "Agg",
     }
-    env.pop(app.SCENARIO_ENV, None)
+    env.pop(levers.SCENARIO_ENV, None)
     log = (tmp_path / "server.log").open("wb")
     process = subprocess.Popen(
         _viz_command(port),

@@ -10,14 +10,9 @@ from SALib.sample import sobol as sobol_sample
 from SALib.test_functions import Ishigami
 
 from govsim import Scenario
+from govsim.figures import sensitivity_figure
 from govsim.results import load_sensitivity
-from govsim.sensitivity import (
-    MORRIS_COLUMNS,
-    SOBOL_COLUMNS,
-    morris_indices,
-    sensitivity_figure,
-    sobol_indices,
-)
+from govsim.sensitivity import MORRIS_COLUMNS, SOBOL_COLUMNS, morris_indices, sobol_indices
 from govsim.sweep import make_sweep, run_sweep
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}

@@ -1,4 +1,4 @@
-"""Serving the dashboard (model/dashboard/app.py), and installing its page assets for offline use.
+"""Serving the dashboard (the page, model/dashboard/app.py), and installing its page assets.
 
 Core objects: ``run_viz`` (what ``govsim viz`` calls), ``install_assets`` and
 ``missing_assets`` (the scripts and style sheets the page loads), ``ASSETS``.
@@ -27,7 +27,9 @@ import sys
 import tarfile
 import tempfile
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from govsim.scenario import ScenarioError, load_scenario
 
@@ -133,7 +135,7 @@ def _unpack(tarball: Path, target: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def install_assets(cache: Path | None = None, *, log=print) -> list[str]:
+def install_assets(cache: Path | None = None, *, log: Callable[[str], Any] = print) -> list[str]:
     """Put every asset the page loads into Solara's cache folder; the ones installed.
 
     Idempotent: assets already present are left alone (no npm call when none is
@@ -229,7 +231,7 @@ def _serve(scenario: Path | None, host: str, port: int, open_browser: bool) -> i
     return 0
 
 
-_SCENARIO_ENV = "GOVSIM_VIZ_SCENARIO"  # model.app.SCENARIO_ENV, without importing solara
+_SCENARIO_ENV = "GOVSIM_VIZ_SCENARIO"  # levers.SCENARIO_ENV, without importing the model
 
 
 def run_viz(
