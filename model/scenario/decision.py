@@ -1,0 +1,76 @@
+"""The decision section: how residents decide to take part.
+
+Core objects: ``Decision`` (``scenario.decision``: the rule and its parameters) and
+``LogitWeights`` (the weights of the logit rule).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from govsim.scenario.section import Section, Share
+
+__all__ = ["Decision", "LogitWeights"]
+
+
+class LogitWeights(Section):
+    """Weights of the logit participation rule (docs/ODD.md, "participation").
+
+    Civic voluntarism: resources, engagement, recruitment (Verba, Schlozman & Brady 1995).
+    """
+
+    intercept: float = Field(
+        -3.4, ge=-50, le=50, description="Intercept b0 of the participation utility."
+    )
+    disposition: float = Field(
+        2.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
+    )
+    efficacy: float = Field(1.5, ge=-50, le=50, description="Weight of political efficacy.")
+    trust: float = Field(0.8, ge=-50, le=50, description="Weight of trust.")
+    neighbours: float = Field(
+        1.5,
+        ge=-50,
+        le=50,
+        description="Weight of the tie-weighted share of neighbours who took part last week.",
+    )
+    mobilised: float = Field(1.4, ge=-50, le=50, description="Weight of having been asked.")
+    incentive: float = Field(0.4, ge=-50, le=50, description="Weight of the points incentive.")
+    time_cost: float = Field(1.0, ge=-50, le=50, description="Weight of (1 - availability).")
+
+
+class Decision(Section):
+    """How residents decide to take part. One interface, three rules."""
+
+    rule: Literal["logit", "threshold", "imitation"] = Field(
+        "logit",
+        description="'logit' (default), 'threshold' (Granovetter 1978), 'imitation' "
+        "(networked public goods game, Santos, Santos & Pacheco 2008).",
+    )
+    weights: LogitWeights = Field(default_factory=LogitWeights)
+    threshold_scope: Literal["population", "neighbours"] = Field(
+        "population", description="threshold rule: whose participation a resident watches."
+    )
+    threshold_mean: Share = Field(0.25, description="threshold rule: mean threshold (share).")
+    threshold_sd: float = Field(
+        0.1, ge=0.0, le=1.0, description="threshold rule: sd (normal, clipped to 0..1)."
+    )
+    thresholds: list[Share] | None = Field(
+        None,
+        description="threshold rule: one threshold per resident, as shares of the "
+        "population (0..1); overrides mean and sd.",
+    )
+    initial_participants: Share = Field(
+        0.5,
+        description="threshold and imitation rules: share taking part at step 0 for "
+        "imitation; threshold rule starts from nobody unless thresholds of 0 exist.",
+    )
+    enhancement: float = Field(
+        3.0, ge=0.0, le=1000.0, description="imitation rule: enhancement factor r."
+    )
+    cost: Literal["per_game", "per_individual"] = Field(
+        "per_game",
+        description="imitation rule: a cooperator pays c per game, or c in total "
+        "split over its games.",
+    )
