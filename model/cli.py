@@ -38,7 +38,9 @@ from govsim.scenario import (
 )
 
 if TYPE_CHECKING:
-    from govsim.runs import RunRecord
+    from govsim.runs import Replicates
+    from govsim.scenario import Scenario
+    from govsim.store import RunRecord
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERNAL", "EXIT_OK", "build_parser", "main"]
 
@@ -140,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else Path("results") / scenario.name
     run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
-    from govsim.runs import run_scenario  # noqa: PLC0415
+    from govsim.store import run_scenario  # noqa: PLC0415 - the model: seconds of imports
 
     context = {
         "scenario_file": str(Path(args.scenario).resolve()),
@@ -168,12 +170,28 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         context=context,
         until_ci=target,
+        figures=_run_figures,
     )
     if target is not None:
         rule = read_manifest(record.folder)["replications_rule"]
         print(f"govsim run: took {rule['replications']} replicates: {rule['reason']}")
     print(_summary_table(record))
     return EXIT_OK
+
+
+def _run_figures(results: Replicates, scenario: Scenario, seeds: list[int]) -> dict[str, Any]:
+    """A run's figures: time series with 95% bands, and the network at week 0."""
+    from govsim.figures import network_figure, timeseries_figure  # noqa: PLC0415 - matplotlib
+    from govsim.runs import initial_network  # noqa: PLC0415 - the model
+
+    return {
+        "timeseries.png": timeseries_figure(results.timeseries),
+        "network.png": network_figure(
+            initial_network(scenario, seeds[0]),
+            seed=seeds[0],
+            title=f"{scenario.name}, week 0 of replicate 0",
+        ),
+    }
 
 
 def _precision_target(args: argparse.Namespace) -> tuple[Any, str | None]:

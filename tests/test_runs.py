@@ -1,4 +1,4 @@
-"""Experiments: replicate seeds, one replicate, serial and parallel runs, summaries, figures."""
+"""Runs: replicate seeds, one replicate, serial and parallel runs, summaries, a stored run."""
 
 from __future__ import annotations
 
@@ -18,16 +18,16 @@ from govsim.runs import (
     Replicates,
     SerialExecutor,
     ci_half_widths,
+    initial_network,
     interruption_behind,
     replicate_seeds,
     run_replicate,
     run_replicates,
-    run_scenario,
     simulate,
     summarise,
 )
 from govsim.sim.metrics import METRICS, OBJECTIVES
-from govsim.store import read_manifest
+from govsim.store import read_manifest, run_scenario
 
 from conftest import SMALL
 
@@ -143,8 +143,17 @@ def test_summary_counts_only_defined_values_and_gives_no_interval_for_one():
 # --------------------------------------------------------------------------- a stored run
 
 
+def _run_figures(results, scenario, seeds):
+    """A run's figures as ``govsim run`` draws them: time series and the week-0 network."""
+    graph = initial_network(scenario, seeds[0])
+    return {
+        "timeseries.png": timeseries_figure(results.timeseries),
+        "network.png": network_figure(graph, seed=seeds[0], title=scenario.name),
+    }
+
+
 def test_run_scenario_stores_everything_and_its_figures(tmp_path, small):
-    record = run_scenario(small, tmp_path / "run", progress=False)
+    record = run_scenario(small, tmp_path / "run", progress=False, figures=_run_figures)
     manifest = read_manifest(record.folder)
     assert manifest["status"] == "completed"
     for figure in record.figures:
