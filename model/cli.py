@@ -281,6 +281,7 @@ def sweep(args: argparse.Namespace) -> int:
 
     plan = load_sweep(args.file)  # bad input: exit 2 before anything is written
     folder = Path(args.out) if args.out else Path("results") / plan.name
+    from govsim.sensitivity import sensitivity_figure  # noqa: PLC0415 - matplotlib
     from govsim.sweep import run_sweep  # noqa: PLC0415
 
     scheduler_errors: tuple[type[Exception], ...] = ()
@@ -310,6 +311,7 @@ def sweep(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=not args.quiet,
             context=context,
+            sensitivity_figure=sensitivity_figure,
         )
     except scheduler_errors as error:
         print(f"govsim sweep: error: {error}", file=sys.stderr)
