@@ -171,9 +171,7 @@ def child_memory(runs: int) -> dict:
     import resource  # noqa: PLC0415
     import tracemalloc  # noqa: PLC0415
 
-    import govsim.runs  # noqa: PLC0415 - imported before measuring
-    import govsim.sensitivity  # noqa: F401, PLC0415
-    from govsim.sweep import run_sweep  # noqa: PLC0415
+    from govsim.sweep import run_sweep  # noqa: PLC0415 - with the model, before measuring
 
     sweep = _sweep(100, 1, runs // 2, 2)  # the parent's work per run, as little model as can be
     with tempfile.TemporaryDirectory() as folder:

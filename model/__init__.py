@@ -15,7 +15,6 @@ from govsim.scenario import MECHANISM_NAMES, Scenario, ScenarioError, load_scena
 from govsim.version import __version__
 
 if TYPE_CHECKING:
-    from govsim.results import load_results
     from govsim.sim.agents import (
         Enterprise,
         PartyOrganisation,
@@ -25,6 +24,7 @@ if TYPE_CHECKING:
     )
     from govsim.sim.governance import GovernanceModel
     from govsim.sim.metrics import METRICS
+    from govsim.store import load_results
 
 # The model (Mesa, pandas, scipy) takes seconds to import; `govsim check`, `govsim
 # schema` and every bad-input message need only the scenario. So these names are
@@ -37,7 +37,7 @@ _LAZY = {
     "StationedUnit": "govsim.sim.agents",
     "GovernanceModel": "govsim.sim.governance",
     "METRICS": "govsim.sim.metrics",
-    "load_results": "govsim.results",
+    "load_results": "govsim.store",
 }
 
 

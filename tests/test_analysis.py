@@ -22,10 +22,9 @@ from govsim.analysis import (
     replicate_values,
 )
 from govsim.analysis.comparison import _comparison_row, _note
-from govsim.results import load_results
-from govsim.runs import run_scenario
 from govsim.sim.metrics import OBJECTIVES
 from govsim.stats import hedges_g, holm, replications_needed
+from govsim.store import load_results, run_scenario
 from govsim.sweep import make_sweep, run_sweep
 
 from conftest import SCENARIOS, SMALL

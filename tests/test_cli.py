@@ -17,10 +17,11 @@ import pytest
 
 from govsim import GovernanceModel, load_scenario
 from govsim import cli as cli_module
-from govsim.runs import replicate_seeds, run_scenario
+from govsim.figures import run_figures
+from govsim.runs import replicate_seeds
 from govsim.scenario import scenario_json_schema, scenario_reference
 from govsim.sim.metrics import METRICS, OBJECTIVES
-from govsim.store import TABLES
+from govsim.store import TABLES, run_scenario
 
 from conftest import SCENARIOS, SMALL, SMALL_ARGS, cli_environment, govsim_command
 
@@ -305,7 +306,7 @@ def interrupted_runs(tmp_path_factory):
     outs = {case: root / case for case in INTERRUPTIONS}
     # A completed run where Ctrl-C will strike: its files must not survive as if they
     # belonged to the interrupted run (SIGTERM and SIGKILL start from empty folders).
-    run_scenario(small, outs["ctrl-c"], progress=False)
+    run_scenario(small, outs["ctrl-c"], progress=False, figures=run_figures)
     assert _status(outs["ctrl-c"]) == "completed"
     processes = {case: _start_long_run(out) for case, out in outs.items()}
     for case, process in processes.items():
@@ -346,7 +347,7 @@ def test_internal_errors_exit_1_with_the_traceback_only_on_request(monkeypatch, 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("govsim.runs.run_scenario", broken)
+    monkeypatch.setattr("govsim.store.run_scenario", broken)
     monkeypatch.delenv("GOVSIM_DEBUG", raising=False)
     monkeypatch.chdir(tmp_path)
     args = ["run", str(BASELINE), *SMALL_ARGS]

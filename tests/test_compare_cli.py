@@ -9,8 +9,9 @@ import pytest
 
 from govsim import analysis, load_scenario
 from govsim import cli as cli_module
-from govsim.runs import replicate_seeds, run_scenario
+from govsim.runs import replicate_seeds
 from govsim.sim.metrics import OBJECTIVES
+from govsim.store import run_scenario
 
 from conftest import SCENARIOS, SMALL, SMALL_ARGS
 

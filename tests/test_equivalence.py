@@ -250,9 +250,10 @@ def test_satisfaction_trust_and_efficacy_follow_their_rules(ran):
         s *= (1.0 - spec.satisfaction_loss) ** o
         s += spec.satisfaction_adaptation * (r.satisfaction_baseline[i] - s)
         t = before["trust"][i]
-        toward = spec.trust_performance_share * s + (
-            1.0 - spec.trust_performance_share
-        ) * r.trust_baseline[i]
+        toward = (
+            spec.trust_performance_share * s
+            + (1.0 - spec.trust_performance_share) * r.trust_baseline[i]
+        )
         t += spec.trust_rate * (toward - t) + spec.social_trust_gain * share[i] * (1.0 - t)
         e = before["efficacy"][i]
         e += spec.efficacy_gain * (r.participating[i] and g > 0) * (1.0 - e)

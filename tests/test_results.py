@@ -10,10 +10,16 @@ import pytest
 
 import govsim
 from govsim import Scenario, load_results
-from govsim.results import load_design, load_runs, load_summary
 from govsim.runs import replicate_seeds, run_replicates
 from govsim.sim.metrics import METRICS
-from govsim.store import SWEEP_MANIFEST, OutputError, RunStore
+from govsim.store import (
+    SWEEP_MANIFEST,
+    OutputError,
+    RunStore,
+    load_design,
+    load_summary,
+    load_sweep_runs,
+)
 from govsim.sweep import make_sweep, run_sweep
 
 from conftest import SMALL
@@ -78,7 +84,7 @@ def test_load_results_reads_chosen_metrics_and_final_steps(swept):
         "trust_mean",
     ]
     assert len(final) == 8 and (final["step"] == 8).all()
-    runs = load_runs(swept.folder)
+    runs = load_sweep_runs(swept.folder)
     assert final["trust_mean"].tolist() == runs["trust_mean"].tolist()
     with pytest.raises(OutputError, match="no metric 'trust'"):
         load_results(swept.folder, metrics=["trust"])

@@ -11,9 +11,15 @@ from SALib.test_functions import Ishigami
 
 from govsim import Scenario
 from govsim.figures import sensitivity_figure
-from govsim.results import load_sensitivity
-from govsim.sensitivity import MORRIS_COLUMNS, SOBOL_COLUMNS, morris_indices, sobol_indices
-from govsim.sweep import make_sweep, run_sweep
+from govsim.store import load_sensitivity
+from govsim.sweep import (
+    MORRIS_COLUMNS,
+    SOBOL_COLUMNS,
+    make_sweep,
+    morris_indices,
+    run_sweep,
+    sobol_indices,
+)
 
 ISHIGAMI = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 
@@ -67,7 +73,8 @@ def sobol_sweep(tmp_path_factory):
         },
         base=tiny_base(),
     )
-    return run_sweep(sweep, tmp_path_factory.mktemp("sobol") / "out", progress=False)
+    out = tmp_path_factory.mktemp("sobol") / "out"
+    return run_sweep(sweep, out, progress=False, sensitivity_figure=sensitivity_figure)
 
 
 def test_a_sobol_sweep_writes_its_indices_per_metric_and_a_figure(sobol_sweep):
@@ -117,7 +124,9 @@ def test_a_morris_sweep_with_failing_points_says_why_a_metric_has_no_indices(tmp
         },
         base=base,
     )
-    result = run_sweep(sweep, tmp_path / "out", progress=False)
+    result = run_sweep(
+        sweep, tmp_path / "out", progress=False, sensitivity_figure=sensitivity_figure
+    )
     degrees = sweep.design["network.mean_degree"]
     assert (degrees == 5).any() and (degrees != 5).any()
     table = result.sensitivity

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 from scipy import stats
 
-from govsim import results, store
+from govsim import store
 from govsim.analysis.replicates import DEFAULT_LAST
 from govsim.analysis.run_folders import SCORECARD_PREFIX, AnalysisError
 from govsim.runs import ALL_COMMUNITIES, clip_to_ranges
@@ -34,10 +34,10 @@ def summarise_sweep(
     meeting cycles. Scorecard entries (``scorecard.<name>``) use their end-of-run
     value per replicate (runs.csv). The table has the columns of the sweep's
     summary.csv (design_point, the parameters, metric, n, mean, sd, ci95_low,
-    ci95_high), so ``govsim.sensitivity.indices`` accepts it as outcomes.
+    ci95_high), so ``govsim.sweep.indices`` accepts it as outcomes.
 
     Args:
-        folder: a finished ``govsim sweep`` folder (``govsim.results``).
+        folder: a finished ``govsim sweep`` folder (``govsim.store.load_results``).
         metrics: metric names (default: the sweep's metrics).
         last: k, weeks averaged per replicate.
 
@@ -45,12 +45,12 @@ def summarise_sweep(
         AnalysisError: not a finished sweep, an unknown metric, or a bad ``last``.
     """
     try:
-        design = results.load_design(folder)
-        runs = results.load_runs(folder)
+        design = store.load_design(folder)
+        runs = store.load_sweep_runs(folder)
         manifest = store.read_sweep_manifest(folder)
         metrics = list(metrics or manifest.get("metrics") or [])
         series_metrics = [m for m in metrics if not m.startswith(SCORECARD_PREFIX)]
-        series = results.load_results(folder, metrics=series_metrics)
+        series = store.load_results(folder, metrics=series_metrics)
     except store.OutputError as error:
         raise AnalysisError(str(error)) from None
     unknown = [m for m in metrics if m.startswith(SCORECARD_PREFIX) and m not in runs]

@@ -24,7 +24,7 @@ from govsim.cli.shared import (
 from govsim.scenario import load_scenario
 
 if TYPE_CHECKING:
-    from govsim.runs import RunRecord
+    from govsim.store import RunRecord
 
 __all__ = ["add_parser", "run"]
 
@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.out) if args.out else Path("results") / scenario.name
     run_store = RunStore.prepare(folder)  # a folder that cannot be written: exit 2 now
-    from govsim.runs import run_scenario  # noqa: PLC0415 - the model: seconds to import
+    from govsim.figures import run_figures  # noqa: PLC0415 - matplotlib: seconds to import
+    from govsim.store import run_scenario  # noqa: PLC0415 - the model: seconds to import
 
     context = {
         "scenario_file": str(Path(args.scenario).resolve()),
@@ -129,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         progress=not args.quiet,
         context=context,
         until_ci=target,
+        figures=run_figures,
     )
     if target is not None:
         rule = read_manifest(record.folder)["replications_rule"]

@@ -76,6 +76,8 @@ def sweep(args: argparse.Namespace) -> int:
         "command": ["govsim", *args.argv],
         "cwd": str(Path.cwd()),
     }
+    from govsim.figures import sensitivity_figure  # noqa: PLC0415 - matplotlib
+
     try:
         result = run_sweep(
             plan,
@@ -84,6 +86,7 @@ def sweep(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             progress=not args.quiet,
             context=context,
+            sensitivity_figure=sensitivity_figure,
         )
     except scheduler_errors as error:
         print(f"govsim sweep: error: {error}", file=sys.stderr)

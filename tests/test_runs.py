@@ -1,4 +1,4 @@
-"""Experiments: replicate seeds, one replicate, serial and parallel runs, summaries, figures."""
+"""Runs: replicate seeds, one replicate, serial and parallel runs, summaries, a stored run."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from scipy import stats
 
 from govsim import GovernanceModel, Scenario
-from govsim.figures import network_figure, network_sample, timeseries_figure
+from govsim.figures import network_figure, network_sample, run_figures, timeseries_figure
 from govsim.runs import (
     ID_COLUMNS,
     Replicate,
@@ -22,12 +22,11 @@ from govsim.runs import (
     replicate_seeds,
     run_replicate,
     run_replicates,
-    run_scenario,
     simulate,
     summarise,
 )
 from govsim.sim.metrics import METRICS, OBJECTIVES
-from govsim.store import read_manifest
+from govsim.store import read_manifest, run_scenario
 
 from conftest import SMALL
 
@@ -144,7 +143,7 @@ def test_summary_counts_only_defined_values_and_gives_no_interval_for_one():
 
 
 def test_run_scenario_stores_everything_and_its_figures(tmp_path, small):
-    record = run_scenario(small, tmp_path / "run", progress=False)
+    record = run_scenario(small, tmp_path / "run", progress=False, figures=run_figures)
     manifest = read_manifest(record.folder)
     assert manifest["status"] == "completed"
     for figure in record.figures:

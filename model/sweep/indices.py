@@ -1,8 +1,10 @@
-"""Sensitivity indices of a sweep's outcomes to its parameters (SALib).
+"""Sensitivity indices of a sweep's outcomes to its parameters: SALib's analysers.
 
-Core objects: ``sobol_indices`` and ``morris_indices`` (one outcome, SALib's analysers),
-``indices`` (every metric of a sobol or morris sweep, one tidy table) and
-``read_sensitivity``. Their figure is ``govsim.figures.sensitivity_figure``.
+Core objects: ``sobol_indices`` and ``morris_indices`` (one outcome, SALib's
+``analyze``), ``indices`` (every metric of a sobol or morris sweep, one tidy table:
+sensitivity.csv), ``SOBOL_COLUMNS`` and ``MORRIS_COLUMNS``. ``govsim.sweep.design``
+is the sampling half of the pair; the figure of the indices is drawn upstream
+(``sensitivity_figure``), never here.
 
 Sobol' indices (Sobol' 2001, doi:10.1016/S0378-4754(00)00270-6; estimators of
 Saltelli et al. 2010, doi:10.1016/j.cpc.2009.09.018, as SALib's ``sobol.analyze``):
@@ -35,28 +37,15 @@ and it adds to every ST and to sigma. More replications shrink it.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from SALib.analyze import morris, sobol
 
-# The figure moved to govsim.figures.sensitivity; the sweep draws it through this name
-# until it takes the figure as an argument (the lower stages' part of issue 14).
-from govsim.figures.sensitivity import sensitivity_figure
+from govsim.sweep.sweep import Sweep
 
-if TYPE_CHECKING:
-    from govsim.sweep import Sweep
-
-__all__ = [
-    "MORRIS_COLUMNS",
-    "SOBOL_COLUMNS",
-    "indices",
-    "morris_indices",
-    "read_sensitivity",
-    "sensitivity_figure",
-    "sobol_indices",
-]
+__all__ = ["MORRIS_COLUMNS", "SOBOL_COLUMNS", "indices", "morris_indices", "sobol_indices"]
 
 #: Columns of a Sobol table, after method, metric and parameter.
 SOBOL_COLUMNS = ("S1", "S1_conf", "ST", "ST_conf")
@@ -87,8 +76,6 @@ def sobol_indices(
         One row per parameter: parameter, S1, S1_conf, ST, ST_conf; with
         ``second_order`` also one row per pair (``parameter`` "a x b"): S2, S2_conf.
     """
-    from SALib.analyze import sobol  # noqa: PLC0415 - SALib takes a second to import
-
     found = sobol.analyze(
         problem,
         np.asarray(outcome, dtype=float),
@@ -137,8 +124,6 @@ def morris_indices(
     Returns:
         One row per parameter: parameter, mu, mu_star, mu_star_conf, sigma.
     """
-    from SALib.analyze import morris  # noqa: PLC0415
-
     found = morris.analyze(
         problem,
         np.asarray(sample, dtype=float),
@@ -207,20 +192,3 @@ def indices(sweep: Sweep, summary: pd.DataFrame, *, resamples: int = 1000) -> pd
         columns = (*columns, "S2", "S2_conf")
     table = pd.concat(parts, ignore_index=True)
     return table.reindex(columns=["method", "metric", "parameter", *columns, "note"])
-
-
-def read_sensitivity(folder: str | Path) -> pd.DataFrame:
-    """The sensitivity table of a sweep folder (sensitivity.csv).
-
-    Raises:
-        model.store.OutputError: the folder has none (not a sobol or morris sweep, or
-            not finished).
-    """
-    from govsim.store import OutputError  # noqa: PLC0415
-
-    path = Path(folder) / "sensitivity.csv"
-    if not path.is_file():
-        raise OutputError(
-            f"'{folder}' has no sensitivity.csv: only a finished sobol or morris sweep writes one."
-        )
-    return pd.read_csv(path)
