@@ -24,16 +24,11 @@ from scipy.stats import rankdata
 from govsim import GovernanceModel, Resident, Scenario
 from govsim.sim import metrics as metric_functions
 from govsim.sim.decision.logit import participation_utility
+from govsim.sim.initial import build_population
 from govsim.sim.issues import BY_COMMUNITY, allocate_in_order
 from govsim.sim.mechanisms.integral_scoring import percentile_in_group
 from govsim.sim.network import CommunityNetwork, build_graph
-from govsim.sim.population import (
-    KINDS,
-    UNIT_KINDS,
-    _build_residents,
-    beta_with_mean,
-    build_population,
-)
+from govsim.sim.population import KINDS, UNIT_KINDS, beta_with_mean, build_residents
 from govsim.sim.submodels import (
     co_participant_share,
     mobilise,
@@ -354,7 +349,7 @@ def test_units_are_drawn_as_one_unit_at_a_time_would_draw_them():
     scenario = small(**{"population.communities": 4})
     vectorised = build_population(scenario, np.random.default_rng(9)).units
     rng = np.random.default_rng(9)
-    _, block_community = _build_residents(scenario, rng)  # the residents' draws come first
+    _, block_community = build_residents(scenario, rng)  # the residents' draws come first
     specs = scenario.population.units
     kinds = [
         code

@@ -11,7 +11,8 @@ from govsim.dashboard.picture import KIND_STYLE, RESIDENT_SHADES
 from govsim.figures import run_figures, sample_blocks
 from govsim.figures.palette import KIND_COLOURS
 from govsim.figures.palette import RESIDENT_SHADES as PALETTE_SHADES
-from govsim.runs import replicate_seeds, run_replicates, run_scenario
+from govsim.runs import replicate_seeds, run_replicates
+from govsim.store import run_scenario
 
 from conftest import SCENARIOS, SMALL
 
@@ -24,7 +25,8 @@ def _png(figure) -> bytes:
 
 def test_run_figures_are_the_figures_of_a_run_folder(tmp_path):
     scenario = load_scenario(SCENARIOS / "baseline.yaml", SMALL)
-    record = run_scenario(scenario, tmp_path / "run", progress=False)
+    record = run_scenario(scenario, tmp_path / "run", progress=False, figures=run_figures)
+    assert record.figures  # the run folder holds its figures
     seeds = replicate_seeds(scenario.seed, scenario.replications)
     results = run_replicates(scenario, seeds, progress=False)
     drawn = run_figures(results, scenario, seeds)

@@ -17,6 +17,7 @@ import pytest
 import scipy.sparse as sp
 
 from govsim.sim import kernels, metrics
+from govsim.sim.kernels import summation
 from govsim.sim.mechanisms.deliberation import bounded_confidence
 
 
@@ -60,8 +61,8 @@ def test_pairwise_sum_adds_as_numpy_sums_an_array():
     rng = np.random.default_rng(1)
     for count in [0, 1, 7, 8, 9, 15, 16, 127, 128, 129, 255, 256, 257, 1000, 4099]:
         values = rng.random(count) * 10.0 ** rng.integers(-6, 6, count)
-        assert kernels._pairwise_sum(values, 0, count) == np.add.reduce(values)
-        assert math.isclose(kernels._pairwise_sum(values, 0, count), math.fsum(values))
+        assert summation._pairwise_sum(values, 0, count) == np.add.reduce(values)
+        assert math.isclose(summation._pairwise_sum(values, 0, count), math.fsum(values))
 
 
 def test_row_sums_are_each_residents_strength(ties):

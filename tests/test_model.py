@@ -181,14 +181,33 @@ def test_scorecard_has_the_five_objectives_in_unit_range():
         assert 0.0 <= card[objective] <= 1.0, objective
 
 
+#: The objective on which the model does not side with the thesis: deliberation's meetings
+#: delay decisions, and timeliness is half of refined assessment (docs/ODD.md, section 9).
+NOT_CLAIMED = {"refined_assessment"}
+
+
 def test_full_configuration_beats_baseline_on_the_scorecard():
     baseline = small(**EXTREMES[1])
     full_cards = [GovernanceModel(small(), rng=s).run().scorecard() for s in range(3)]
     base_cards = [GovernanceModel(baseline, rng=s).run().scorecard() for s in range(3)]
-    for objective in OBJECTIVES:
+    for objective in set(OBJECTIVES) - NOT_CLAIMED:
         full = np.mean([c[objective] for c in full_cards])
         base = np.mean([c[objective] for c in base_cards])
         assert full > base, objective
+
+
+def test_meetings_cost_timeliness():
+    silent = small(**{"mechanisms.deliberation.enabled": False})
+    timely = {
+        label: np.mean(
+            [
+                GovernanceModel(s, rng=r).run().scorecard()["timely_resolution_share"]
+                for r in range(3)
+            ]
+        )
+        for label, s in (("with", small()), ("without", silent))
+    }
+    assert timely["with"] < timely["without"]
 
 
 def test_baseline_participation_is_plausible():

@@ -229,7 +229,7 @@ def draw_network(model: DashboardModel) -> Figure:
     ax = fig.add_axes((0.0, 0.06, 0.66, 0.86))
     _draw_ties(ax, model)
     _draw_subjects(ax, model)
-    fig.suptitle(f"Community network, week {model.week}", fontsize=11)
+    fig.suptitle(f"Community network, week {int(model.time)}", fontsize=11)
     fig.text(0.01, 0.015, model.picture.note, fontsize=7.5, va="bottom", wrap=True)
     ax.set_aspect("equal")
     ax.autoscale()

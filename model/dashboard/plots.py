@@ -54,7 +54,7 @@ def draw_scorecard(model: GovernanceModel) -> Figure:
         )
     ax.set_yticks(y, [OBJECTIVE_LABELS[name] for name in names])
     ax.set_xlim(0, 1)
-    ax.set_title(f"Five-objectives scorecard, week {model.week}", fontsize=11)
+    ax.set_title(f"Five-objectives scorecard, week {int(model.time)}", fontsize=11)
     ax.set_xlabel("score (0..1; illustrative, not calibrated)")
     return fig
 

@@ -22,7 +22,7 @@ class LogitWeights(Section):
     """
 
     intercept: float = Field(
-        -4.9, ge=-50, le=50, description="Intercept b0 of the participation utility."
+        -4.5, ge=-50, le=50, description="Intercept b0 of the participation utility."
     )
     disposition: float = Field(
         4.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
@@ -56,11 +56,12 @@ class LogitWeights(Section):
         "dependence; 0..1).",
     )
     stake: float = Field(
-        0.5,
+        0.0,
         ge=-50,
         le=50,
-        description="Weight of having an unresolved issue in one's own block (a stake in "
-        "the outcome).",
+        description="Weight of a grievance: an issue of one's own block overdue (unresolved "
+        "for `issues.patience` weeks or more). 0 by default: its size, and even its sign, in "
+        "Chinese communities is not established (docs/ODD.md).",
     )
     time_cost: float = Field(3.0, ge=-50, le=50, description="Weight of (1 - availability).")
 

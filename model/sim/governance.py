@@ -29,11 +29,12 @@ from govsim.sim import issues, kernels, submodels
 from govsim.sim.agents import AGENT_CLASSES, GovernanceAgent, PartyOrganisation, Resident
 from govsim.sim.community_metrics import community_metrics
 from govsim.sim.decision import build_rule
+from govsim.sim.initial import build_population
 from govsim.sim.mechanisms import build_mechanisms
 from govsim.sim.metrics import METRICS, compute_metrics, scorecard
-from govsim.sim.network import CommunityNetwork, TieEditor, build_graph
-from govsim.sim.population import build_population
+from govsim.sim.network import CommunityNetwork, build_graph
 from govsim.sim.submodels import StepState
+from govsim.sim.ties import TieEditor
 
 __all__ = ["RESIDENT_REPORTERS", "UNIT_REPORTERS", "ArrayDataCollector", "GovernanceModel"]
 

@@ -1,8 +1,9 @@
 """Population: the state of every agent, held as a struct of numpy arrays.
 
 Core objects: ``Residents``, ``Units``, ``Cores`` (one array per state variable,
-indexed by agent), ``Population`` (the three tables plus the tie matrices) and
-``build_population``.
+indexed by agent), ``Population`` (the three tables plus the tie matrices) and the
+builders of each table (``build_residents``, ``build_units``, ``build_cores``; the whole
+population with its ties is built by model/sim/initial.py).
 
 Mesa agents (model/sim/agents.py) are thin views over these arrays, so the step can
 be written as a handful of vectorised operations (docs/ARCHITECTURE.md).
@@ -28,7 +29,9 @@ __all__ = [
     "Residents",
     "Units",
     "beta_with_mean",
-    "build_population",
+    "build_cores",
+    "build_residents",
+    "build_units",
 ]
 
 #: The five kinds of governance subject, in a fixed order used by every per-kind array.
@@ -206,7 +209,8 @@ def _layout_blocks(sizes: np.ndarray, block_size: int) -> tuple[np.ndarray, np.n
     return community, block, block_community
 
 
-def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Residents, np.ndarray]:
+def build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Residents, np.ndarray]:
+    """The residents' initial state (ODD 5), and the community of every block."""
     pop = scenario.population
     traits = pop.traits
     n = pop.residents
@@ -265,9 +269,8 @@ def _build_residents(scenario: Scenario, rng: np.random.Generator) -> tuple[Resi
     return residents, block_community
 
 
-def _build_units(
-    scenario: Scenario, rng: np.random.Generator, block_community: np.ndarray
-) -> Units:
+def build_units(scenario: Scenario, rng: np.random.Generator, block_community: np.ndarray) -> Units:
+    """The co-construction units' initial state (ODD 5): kinds, resources, commitment, branches."""
     communities = scenario.population.communities
     specs = scenario.population.units
     kind, community = [], []
@@ -315,7 +318,8 @@ def _build_units(
     )
 
 
-def _build_cores(scenario: Scenario, block_community: np.ndarray) -> Cores:
+def build_cores(scenario: Scenario, block_community: np.ndarray) -> Cores:
+    """One core per community: its capacity and administrative burden."""
     c = scenario.population.communities
     first_block = np.searchsorted(block_community, np.arange(c))
     return Cores(
@@ -324,26 +328,4 @@ def _build_cores(scenario: Scenario, block_community: np.ndarray) -> Cores:
         free_capacity=np.zeros(c),
         capacity_left=np.zeros(c),
         block=first_block.astype(np.int32),
-    )
-
-
-def build_population(scenario: Scenario, rng: np.random.Generator) -> Population:
-    """Create every agent's initial state and the initial ties (ODD: initialisation)."""
-    from govsim.sim import network  # noqa: PLC0415 - network builds on the tables defined here
-
-    residents, block_community = _build_residents(scenario, rng)
-    units = _build_units(scenario, rng, block_community)
-    cores = _build_cores(scenario, block_community)
-    resident_ties = network.resident_tie_matrix(scenario, residents, rng)
-    unit_ties = network.unit_tie_matrix(scenario, residents, units, rng)
-    core_ties = network.core_tie_matrix(residents, len(cores.capacity))
-    return Population(
-        residents=residents,
-        units=units,
-        cores=cores,
-        resident_ties=resident_ties,
-        unit_ties=unit_ties,
-        core_ties=core_ties,
-        block_community=block_community,
-        community_residents=np.bincount(residents.community, minlength=len(cores.capacity)),
     )

@@ -357,14 +357,15 @@ def update_wellbeing(model: GovernanceModel) -> None:
 
 
 def block_stakes(model: GovernanceModel) -> np.ndarray:
-    """Per block, whether one of its issues is unresolved (open or escalated) this week.
+    """Per block, whether one of its issues is overdue: unresolved ``patience`` weeks or more.
 
-    The residents of such a block have a stake in taking part (the ``stake`` term of the
-    participation utility): what they sense of the issues around them.
+    The residents of such a block have a grievance, a stake in taking part (the ``stake``
+    term of the participation utility): what they sense of the issues around them.
     """
     book = model.issues
-    blocks = book.block[book.active]
-    return np.bincount(blocks, minlength=model.population.n_blocks) > 0
+    live = book.active
+    overdue = live[model.week - book.arrived[live] >= model.settings.issues.patience]
+    return np.bincount(book.block[overdue], minlength=model.population.n_blocks) > 0
 
 
 def update_membership(model: GovernanceModel) -> None:

@@ -87,7 +87,7 @@ def relative_assessment(commitment: np.ndarray, percentile: np.ndarray, gain: fl
 
 
 class IntegralScoring(Mechanism):
-    """Points that residents earn and redeem at partner enterprises; units ranked by contribution."""
+    """Points residents earn and redeem at partner enterprises; units ranked by contribution."""
 
     name = "integral_scoring"
 
