@@ -32,7 +32,6 @@ TARGETS = {
     "interconnection": {
         "bridging_tie_share": +1,
         "participation_rate": +1,
-        "efficacy_mean": +1,
         "active_component_share": +1,
     },
     "deliberation": {"decision_legitimacy": +1, "efficacy_mean": +1},
@@ -42,11 +41,13 @@ TARGETS = {
 
 
 @cache
-def outcomes(overrides: tuple[tuple[str, object], ...]) -> dict[str, np.ndarray]:
+def outcomes(
+    overrides: tuple[tuple[str, object], ...], replicates: int = REPLICATES
+) -> dict[str, np.ndarray]:
     scenario = Scenario().with_overrides({**BASE, **dict(overrides)})
     frames = [
         GovernanceModel(scenario, rng=1000 + seed, agent_interval=0).run().metrics_frame()
-        for seed in range(REPLICATES)
+        for seed in range(replicates)
     ]
     return {
         name: np.array([frame[name].iloc[-WINDOW:].mean() for frame in frames])
@@ -89,8 +90,10 @@ def test_removing_innovation_from_full_configuration_loses_its_targets(mechanism
 @pytest.mark.parametrize("configuration", ["baseline", "full"])
 def test_administrative_burden_lowers_participation_and_resolution(configuration):
     extra = ALL_OFF if configuration == "baseline" else {}
-    light = outcomes(key({**extra, "frictions.admin_burden": 0.2}))
-    heavy = outcomes(key({**extra, "frictions.admin_burden": 0.85}))
+    # 16 replicates: in the full configuration the effect on resolution is smaller (the
+    # pool and the chair's projects do not need the core's capacity to be put forward).
+    light = outcomes(key({**extra, "frictions.admin_burden": 0.2}), 16)
+    heavy = outcomes(key({**extra, "frictions.admin_burden": 0.85}), 16)
     for metric in ("participation_rate", "resolution_rate"):
         p = moved(heavy[metric], light[metric], -1)
         assert p < 0.01, f"{configuration}: admin burden vs {metric} p={p:.3g}"
