@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import string
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +24,7 @@ from govsim.scenario import (
     scenario_reference,
 )
 
-from conftest import SCENARIOS
+from conftest import REPO, SCENARIOS
 
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 README = SCENARIOS / "README.md"
@@ -373,3 +376,51 @@ def test_nested_documents_from_the_schema_paths_load(tmp_path):
         path = tmp_path / "one.yaml"
         path.write_text(yaml.safe_dump(_nested(dotted, value)), encoding="utf-8")
         assert load_scenario(path) == Scenario(), dotted
+
+
+# --------------------------------------------------------------------------- shipped files
+
+
+def test_a_shipped_scenario_is_found_by_name_from_any_folder(govsim, tmp_path):
+    checked = govsim("check", "baseline", "comparative/japan", "sweeps/levers_lhs", cwd=tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert "ok: baseline: 'baseline'" in checked.stdout
+    assert "ok: comparative/japan: 'japan'" in checked.stdout
+    missing = govsim("check", "no_such_scenario", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "file not found (nor a shipped scenario of that name" in missing.stderr
+
+
+def test_a_file_in_the_current_folder_wins_over_the_shipped_one(govsim, tmp_path):
+    (tmp_path / "baseline.yaml").write_text("name: mine\nsteps: 3\n", encoding="utf-8")
+    checked = govsim("check", "baseline.yaml", cwd=tmp_path)
+    assert "ok: baseline.yaml: 'mine', 3 weeks" in checked.stdout, checked.stderr
+
+
+def test_a_users_own_model_module_does_not_shadow_govsim(tmp_path):
+    (tmp_path / "model.py").write_text("raise ImportError('the user model')\n", encoding="utf-8")
+    code = "from govsim import GovernanceModel, Scenario; print(GovernanceModel.__name__)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "GovernanceModel"
+
+
+def test_the_wheel_carries_the_shipped_scenario_files(tmp_path):
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(REPO)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = tmp_path.glob("govsim-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shipped = {
+        f"govsim/scenarios/{path.relative_to(SCENARIOS).as_posix()}"
+        for path in SCENARIOS.rglob("*.yaml")
+    }
+    assert shipped <= names, sorted(shipped - names)
+    assert "govsim/sim/kernels/ties.py" in names

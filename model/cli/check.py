@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, add_set
-from govsim.scenario import ScenarioError, load_scenario, read_yaml
+from govsim.scenario import ScenarioError, load_scenario, locate, read_yaml
 
 __all__ = ["add_parser", "check"]
 
@@ -53,13 +53,14 @@ def check(args: argparse.Namespace) -> int:
 
 def _check_file(name: str, overrides: dict[str, Any]) -> str:
     """Validate one scenario or sweep file; one line saying what it holds."""
+    path = str(locate(name))  # a file here, or a shipped scenario of that name
     try:
-        document, lines = read_yaml(Path(name))
+        document, lines = read_yaml(Path(path))
     except ScenarioError:
         document, lines = None, {}  # the scenario loader gives the message
     if isinstance(document, dict) and {"design", "parameters"} <= document.keys():
-        return _check_sweep(name, document, lines, overrides)
-    scenario = load_scenario(name, overrides)
+        return _check_sweep(path, document, lines, overrides)
+    scenario = load_scenario(path, overrides)
     on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
     return (
         f"'{scenario.name}', {scenario.steps} weeks, "

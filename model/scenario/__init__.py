@@ -33,9 +33,11 @@ from govsim.scenario.errors import Origins, ScenarioError, format_validation_err
 from govsim.scenario.files import (
     MAX_EXTENDS_DEPTH,
     load_scenario,
+    locate,
     read_value,
     read_yaml,
     resolve_document,
+    shipped_folder,
 )
 from govsim.scenario.frictions import Cohesion, Frictions, Linkage
 from govsim.scenario.issues import Issues
@@ -112,6 +114,7 @@ __all__ = [
     "format_validation_error",
     "is_section",
     "load_scenario",
+    "locate",
     "plain",
     "read_path",
     "read_value",
@@ -122,6 +125,7 @@ __all__ = [
     "scenario_reference",
     "section_keys",
     "set_dotted",
+    "shipped_folder",
     "shown",
     "validate_document",
 ]

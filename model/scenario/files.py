@@ -13,6 +13,7 @@ as YAML 1.2 does. Every problem is a ``ScenarioError`` naming the file and line.
 from __future__ import annotations
 
 import functools
+import importlib.resources
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,7 +26,15 @@ from govsim.scenario.paths import deep_merge
 from govsim.scenario.scenario import Scenario, set_dotted, validate_document
 from govsim.scenario.values import plain
 
-__all__ = ["MAX_EXTENDS_DEPTH", "load_scenario", "read_value", "read_yaml", "resolve_document"]
+__all__ = [
+    "MAX_EXTENDS_DEPTH",
+    "load_scenario",
+    "locate",
+    "read_value",
+    "read_yaml",
+    "resolve_document",
+    "shipped_folder",
+]
 
 
 class _ScenarioLoader(yaml.SafeLoader):
@@ -105,12 +114,43 @@ def _collect_lines(value: Any, prefix: str, out: dict[str, int]) -> None:
             _collect_lines(child, path, out)
 
 
+def shipped_folder() -> Path | None:
+    """The folder of the scenario files shipped with govsim (package data), if installed."""
+    try:
+        folder = Path(str(importlib.resources.files("govsim.scenarios")))
+    except ModuleNotFoundError:  # a source tree on sys.path without the package data
+        return None
+    return folder if folder.is_dir() else None
+
+
+def locate(path: str | Path) -> Path:
+    """The file a user means by ``path``: that file, or else the shipped scenario of that name.
+
+    A path that names no file (``baseline``, ``comparative/japan``, ``sweeps/levers_lhs.yaml``)
+    is looked up among the shipped scenario files, with or without ``.yaml``; a file in
+    the current folder always wins. Otherwise the path is returned as given, and reading it
+    reports it missing.
+    """
+    given = Path(path)
+    if given.exists():
+        return given
+    folder = shipped_folder()
+    if folder is None or given.is_absolute() or ".." in given.parts:
+        return given
+    for candidate in (folder / given, folder / given.with_name(given.name + ".yaml")):
+        if candidate.is_file():
+            return candidate
+    return given
+
+
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Read one YAML mapping safely; return it with the line of every dotted key."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError("file not found.", source=str(path)) from None
+        shipped = shipped_folder()
+        hint = f" (nor a shipped scenario of that name, in {shipped})" if shipped else ""
+        raise ScenarioError(f"file not found{hint}.", source=str(path)) from None
     except IsADirectoryError:
         raise ScenarioError("is a folder, not a scenario file.", source=str(path)) from None
     except UnicodeDecodeError as error:
@@ -249,7 +289,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     """Load a scenario file: YAML, ``extends`` resolved, overrides applied, validated.
 
     Args:
-        path: the scenario file.
+        path: the scenario file, or the name of a shipped one (``baseline``, ``locate``).
         overrides: values by dotted path, applied after ``extends`` (``--set`` on the CLI).
 
     Returns:
@@ -260,7 +300,7 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
             message names the file, the line where known, the field path, the value and
             what is allowed.
     """
-    path = Path(path)
+    path = locate(path)
     document, located = resolve_document(path)
     # Start from the defaults: a section whose defaults its parent supplies (each kind
     # of unit) must keep the keys a file or --set does not name.

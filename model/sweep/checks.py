@@ -26,6 +26,7 @@ from govsim.scenario import (
     field_at,
     is_section,
     load_scenario,
+    locate,
     plain,
     read_path,
     read_yaml,
@@ -51,7 +52,7 @@ def load_sweep(path: str | Path) -> Sweep:
         SweepError: anything wrong, in one paragraph naming the file, the key (and its
             line), the value and what is allowed.
     """
-    path = Path(path)
+    path = locate(path)
     try:
         document, lines = read_yaml(path)
     except ScenarioError as error:
