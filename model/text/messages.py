@@ -1,0 +1,138 @@
+"""Every sentence govsim prints or draws, as a template in English and in Chinese.
+
+Core objects: ``MESSAGES`` (key -> (English, Chinese) template, ``str.format`` style),
+``say`` (a template filled in, in the language in force) and ``plural`` (an English
+noun counted: "1 replicate", "3 replicates"; Chinese nouns have no plural).
+
+A template names its values (``{file}``, ``{value}``), so a translation may put them
+in another order; a message keeps every value in both languages (an error still names
+the file, line, field, value and what is allowed). Names of metrics, objectives and
+keys are not here: they are the names table's (``govsim.text.names``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from govsim.text.language import language
+
+__all__ = ["MESSAGES", "plural", "replicates", "say"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- what figures and tables share
+    "illustrative": ("illustrative defaults, not calibrated", "示意性默认值，未经校准"),
+    "week": ("week", "周"),
+    "mean": ("mean", "均值"),
+    "ci95": ("95% CI", "95% 置信区间"),
+    "n_replicates": ("{n:,} replicates", "{n:,} 次重复"),
+    "one_replicate": ("1 replicate", "1 次重复"),
+    # ---- a run's figures
+    "run.spread": ("mean and 95% CI over {replicates}", "{replicates}的均值与 95% 置信区间"),
+    "run.single": ("1 replicate: no confidence band", "仅 1 次重复：无置信带"),
+    "run.title": ("{names}: {spread} ({illustrative})", "{names}：{spread}（{illustrative}）"),
+    "network.title": (
+        "{title}: {what}, {ties:,} ties",
+        "{title}：{what}，{ties:,} 条关系",
+    ),
+    "network.first_week": ("{name}, week 0 of replicate 0", "{name}，第 0 次重复的第 0 周"),
+    "network.default_title": ("Community network", "社区关系网络"),
+    "network.all": ("all {total:,} nodes", "全部 {total:,} 个节点"),
+    "network.sample": (
+        "sample of {shown:,} of {total:,} nodes (whole blocks)",
+        "抽样显示 {total:,} 个节点中的 {shown:,} 个（整栋抽取）",
+    ),
+    # ---- a comparison's figures
+    "compare.series_title": (
+        "Mean per week and 95% CI over replicates ({illustrative})",
+        "各周均值与重复间 95% 置信区间（{illustrative}）",
+    ),
+    "compare.last_weeks": (
+        "mean of the last {last} weeks per replicate",
+        "每次重复最后 {last} 周的均值",
+    ),
+    "compare.final_week": ("final week per replicate", "每次重复的最后一周"),
+    "compare.distributions_title": (
+        "Replicates ({what}); bars: mean and 95% CI ({illustrative})",
+        "各次重复（{what}）；横条：均值与 95% 置信区间（{illustrative}）",
+    ),
+    "compare.scorecard_title": (
+        "Five objectives (0..1): mean and 95% CI over {counts} replicates ({illustrative})",
+        "五个目标（0–1）：{counts} 次重复的均值与 95% 置信区间（{illustrative}）",
+    ),
+    "compare.score": ("score, 0..1", "得分（0–1）"),
+    "compare.hedges_g": ("Hedges' g", "Hedges' g 效应量"),
+    "compare.effects_title": (
+        "Effect against {baseline}: Hedges' g and 95% CI; filled = told apart after "
+        "correction ({illustrative})",
+        "相对 {baseline} 的效应：Hedges' g 与 95% 置信区间；实心 = 校正后差异显著"
+        "（{illustrative}）",
+    ),
+    "compare.g_clipped": ("Hedges' g (clipped at ±{limit:g})", "Hedges' g（截断于 ±{limit:g}）"),
+    "compare.heatmap_title": (
+        "Difference to {baseline} ({window}); * told apart after correction\n({illustrative})",
+        "与 {baseline} 的差值（{window}）；* 校正后差异显著\n（{illustrative}）",
+    ),
+    # ---- a sweep's figures
+    "sweep.title": (
+        "Mean over {replicates} replicates ({what}) and ± 95% CI half-width ({illustrative})",
+        "{replicates} 次重复的均值（{what}）与 ± 95% 置信区间半宽（{illustrative}）",
+    ),
+    "sweep.final_week": ("final week", "最后一周"),
+    "sensitivity.title": (
+        "{title}\n{method} sensitivity of the replicate mean at the final step ({illustrative})",
+        "{title}\n最后一周重复均值的 {method} 敏感性（{illustrative}）",
+    ),
+    "sensitivity.s1": ("S1 (first order)", "S1（一阶）"),
+    "sensitivity.st": ("ST (total)", "ST（总效应）"),
+    "sensitivity.index": ("index (bars: 95% bootstrap interval)", "指数（误差线：95% 自助法区间）"),
+    "sensitivity.mu_star": (
+        "mu* (mean |effect| across the parameter's range)",
+        "mu*（参数取值范围内 |效应| 的均值）",
+    ),
+    "sensitivity.sigma": ("sigma (spread of the effect)", "sigma（效应的离散程度）"),
+    "sensitivity.none": ("no indices", "无敏感性指数"),
+    # ---- the docking figures
+    "docking.pgg_title": (
+        "Public goods game on graphs: govsim vs Santos, Santos & Pacheco (2008)",
+        "网络上的公共物品博弈：govsim 与 Santos、Santos & Pacheco（2008）对照",
+    ),
+    "docking.eta": ("eta = r / (z + 1)", "eta = r / (z + 1)"),
+    "docking.cooperators": ("share of cooperators", "合作者比例"),
+    "docking.regular_none": ("Santos 2008: regular, none", "Santos 2008：规则网络，无合作"),
+    "docking.scale_free_wins": (
+        "Santos 2008: scale-free per individual wins (>= 0.5) somewhere here",
+        "Santos 2008：无标度网络（按个体计成本）在此区间某处胜出（>= 0.5）",
+    ),
+    "docking.deffuant_title": (
+        "Bounded confidence: govsim vs Deffuant et al. (2000)",
+        "有限信任模型：govsim 与 Deffuant 等（2000）对照",
+    ),
+    "docking.band": ("acceptance band", "接受区间"),
+    "docking.deffuant_rule": ("Deffuant 2000: floor(1/(2d))", "Deffuant 2000：floor(1/(2d))"),
+    "docking.govsim_mean": ("govsim (mean; dots: replicates)", "govsim（均值；点：各次重复）"),
+    "docking.confidence": ("confidence bound d", "置信界限 d"),
+    "docking.clusters": ("opinion clusters (>= 2% of residents)", "意见群体数（≥ 2% 居民）"),
+    "docking.cascade_title": (
+        "Threshold cascade: govsim vs Granovetter (1978)",
+        "阈值级联：govsim 与 Granovetter（1978）对照",
+    ),
+    "docking.govsim_case": ("govsim: {case}", "govsim：{case}"),
+    "docking.granovetter": ("Granovetter 1978 (exact)", "Granovetter 1978（精确值）"),
+    "docking.taking_part": ("residents taking part", "参与的居民户"),
+}
+
+
+def say(key: str, /, **values: Any) -> str:
+    """The template ``key`` in the language in force, filled in with ``values``."""
+    english, chinese = MESSAGES[key]
+    return (chinese if language() == "zh" else english).format(**values)
+
+
+def replicates(count: int) -> str:
+    """A count of replicates: "1 replicate", "3 replicates", "3 次重复"."""
+    return say("one_replicate") if count == 1 else say("n_replicates", n=count)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    """``count`` and an English noun, singular or plural ("1 replicate", "3 replicates")."""
+    return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
