@@ -16,6 +16,7 @@ heavier than ``wcwidth``). Core objects, by module:
 """
 
 from govsim.text.language import (
+    DEFAULT_LANGUAGE,
     LANGUAGE_ENV,
     LANGUAGES,
     LanguageError,
@@ -38,6 +39,7 @@ from govsim.text.names import (
 from govsim.text.width import display_width, fit, format_table
 
 __all__ = [
+    "DEFAULT_LANGUAGE",
     "LANGUAGES",
     "LANGUAGE_ENV",
     "MESSAGES",

@@ -19,6 +19,20 @@ from govsim.text.language import language
 __all__ = ["MESSAGES", "plural", "replicates", "say"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # ---- the command line
+    "cli.error": ("error", "错误"),
+    "cli.terminated": (
+        "terminated (SIGTERM); nothing was marked complete.",
+        "已终止（SIGTERM）；没有任何结果被标记为完成。",
+    ),
+    "cli.interrupted": (
+        "interrupted; nothing was marked complete.",
+        "已中断；没有任何结果被标记为完成。",
+    ),
+    "cli.internal": (
+        "internal error: {kind}: {error}. Set GOVSIM_DEBUG=1 to see the traceback.",
+        "内部错误：{kind}：{error}。设置 GOVSIM_DEBUG=1 可查看调用栈。",
+    ),
     # ---- what figures and tables share
     "illustrative": ("illustrative defaults, not calibrated", "示意性默认值，未经校准"),
     "week": ("week", "周"),
@@ -26,6 +40,80 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ci95": ("95% CI", "95% 置信区间"),
     "n_replicates": ("{n:,} replicates", "{n:,} 次重复"),
     "one_replicate": ("1 replicate", "1 次重复"),
+    "none": ("none", "无"),
+    # ---- a scenario that cannot be used (model/scenario/errors.py)
+    "error.invalid": ("invalid scenario", "场景无效"),
+    "error.invalid_many": ("invalid scenario ({count} problems)", "场景无效（{count} 处问题）"),
+    "error.paragraph": ("{head}: {problems}.", "{head}：{problems}。"),
+    "error.separator": ("; ", "；"),
+    "error.problem": ("{where} = {value}: {text}", "{where} = {value}：{text}"),
+    "error.problem_key": ("{where}: {text}", "{where}：{text}"),
+    "error.named": ("{name}, {where}", "{name}，{where}"),
+    "error.field": ("field '{path}'{origin}", "字段 '{path}'{origin}"),
+    "error.origin": (" ({what})", "（{what}）"),
+    "error.line": ("line {line}", "第 {line} 行"),
+    "error.unknown_key": ("unknown key{hint}", "未知的键{hint}"),
+    "error.see_schema": (" (see govsim schema)", "（见 govsim schema）"),
+    "error.did_you_mean": (" (did you mean '{key}'?)", "（是否想写 '{key}'？）"),
+    "error.allowed_keys": ("; allowed keys here: {keys}", "；此处允许的键：{keys}"),
+    "error.section": (
+        "'{path}' is a section, not a value: set its keys ({path}.KEY), one of {keys}",
+        "'{path}' 是配置节，不是取值：请设置其下的键（{path}.KEY），可选 {keys}",
+    ),
+    "error.allowed": ("{message}; allowed: {allowed}", "{message}；允许：{allowed}"),
+    "error.set_at": (" (set at: {where})", "（设置位置：{where}）"),
+    # ---- what a scenario field allows (model/scenario/allowed.py)
+    "allowed.range": ("{low} to {high}", "{low} 至 {high}"),
+    "allowed.characters": ("{low} to {high} characters", "{low} 至 {high} 个字符"),
+    "allowed.any": ("any", "任意"),
+    "allowed.matching": ("matching `{pattern}`", "符合 `{pattern}`"),
+    "allowed.name_pattern": (
+        "letters or digits of any script, '_', '.' or '-', not starting with '.'",
+        "任意文字的字母或数字（含中文）、'_'、'.' 或 '-'，不以 '.' 开头",
+    ),
+    "allowed.comma": (", ", "，"),
+    "allowed.list": (", ", "、"),
+    "allowed.one_of": ("one of {choices}", "以下之一：{choices}"),
+    "allowed.or_null": (", or null", "，或 null"),
+    "allowed.or": (" or ", " 或 "),
+    "allowed.list_of": ("list of {item}", "列表，每项为{item}"),
+    "allowed.bool": ("true/false", "true/false（是/否）"),
+    "allowed.int": ("integer", "整数"),
+    "allowed.float": ("number", "数值"),
+    "allowed.str": ("text", "文本"),
+    # ---- govsim check
+    "check.ok": ("ok: {file}: {what}", "通过：{file}：{what}"),
+    "check.scenario": (
+        "'{name}', {weeks} weeks, {replicates}, {residents:,} residents; innovations on: {on}",
+        "“{name}”，{weeks} 周，{replicates}，{residents:,} 户居民；启用的创新：{on}",
+    ),
+    # ---- govsim run
+    "run.start": (
+        "{name}: {replicates} x {weeks} weeks, {residents:,} residents -> {folder}",
+        "{name}：{replicates} × {weeks} 周，{residents:,} 户居民 -> {folder}",
+    ),
+    "run.until_ci": (
+        "replicates until the 95% CI half-width of {metrics} is at most {width:g} (cap {cap})",
+        "重复运行直至 {metrics} 的 95% 置信区间半宽不超过 {width:g}（上限 {cap} 次）",
+    ),
+    "run.took": ("took {replicates}: {reason}", "共运行 {replicates}：{reason}"),
+    "run.summary": (
+        "{name}: week {week}, mean and 95% CI over {replicates} ({illustrative})",
+        "{name}：第 {week} 周，{replicates}的均值与 95% 置信区间（{illustrative}）",
+    ),
+    "run.objective": ("objective: {name}", "目标：{name}"),
+    "run.one_replicate": ("(1 replicate)", "（仅 1 次重复）"),
+    "run.written": (
+        "written: {folder}/ (manifest.json, timeseries.parquet, summary.csv, scorecard.csv, "
+        "figures/)",
+        "已写入：{folder}/（manifest.json、timeseries.parquet、summary.csv、scorecard.csv、"
+        "figures/）",
+    ),
+    # ---- govsim compare
+    "compare.written": (
+        "written: {folder}/ (comparison.csv, figures/, comparison.json)",
+        "已写入：{folder}/（comparison.csv、figures/、comparison.json）",
+    ),
     # ---- a run's figures
     "run.spread": ("mean and 95% CI over {replicates}", "{replicates}的均值与 95% 置信区间"),
     "run.single": ("1 replicate: no confidence band", "仅 1 次重复：无置信带"),
