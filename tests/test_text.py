@@ -8,7 +8,12 @@ import warnings
 import pytest
 
 from govsim import GovernanceModel, Scenario
-from govsim.scenario import COMPARATIVE_MECHANISM_NAMES, MECHANISM_NAMES, reference_sections
+from govsim.scenario import (
+    COMPARATIVE_MECHANISM_NAMES,
+    MECHANISM_NAMES,
+    reference_sections,
+    scenario_reference,
+)
 from govsim.sim.metrics import METRICS, OBJECTIVES
 from govsim.sim.population import KINDS
 from govsim.text import (
@@ -150,3 +155,13 @@ def test_tables_line_up_by_display_width_with_chinese_labels():
             for line, (_, value) in zip(lines, rows, strict=True)}  # fmt: skip
     assert ends == {10 + 2 + 5}
     assert [display_width(line[: line.index("  ")]) for line in lines[1:]] == [10, 8]
+
+
+def test_the_key_reference_names_every_key_in_both_languages_whatever_is_spoken():
+    english = scenario_reference()
+    assert "| `admin_burden` | Administrative burden / 行政化负担 | share of core capacity |" in (
+        english
+    )
+    assert "### `mechanisms.deliberation`: Deliberation / 议事协商" in english
+    with using("zh"):
+        assert scenario_reference() == english  # generated in English, Chinese beside
