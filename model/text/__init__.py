@@ -25,7 +25,7 @@ from govsim.text.language import (
     set_language,
     using,
 )
-from govsim.text.messages import MESSAGES, plural, replicates, say
+from govsim.text.messages import MESSAGES, counted, plural, replicates, say
 from govsim.text.names import (
     NAMES,
     Name,
@@ -47,6 +47,7 @@ __all__ = [
     "LanguageError",
     "Name",
     "bilingual",
+    "counted",
     "display_name",
     "display_width",
     "fit",

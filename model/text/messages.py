@@ -16,7 +16,7 @@ from typing import Any
 
 from govsim.text.language import language
 
-__all__ = ["MESSAGES", "plural", "replicates", "say"]
+__all__ = ["MESSAGES", "counted", "plural", "replicates", "say"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # ---- the command line
@@ -114,6 +114,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "written: {folder}/ (comparison.csv, figures/, comparison.json)",
         "已写入：{folder}/（comparison.csv、figures/、comparison.json）",
     ),
+    # ---- the dashboard (govsim viz)
+    "dash.title": ("govsim: {name}", "govsim：{name}"),
+    "dash.about": ("About this run", "本次运行"),
+    "dash.controls": ("Controls", "控制"),
+    "dash.parameters": ("Model parameters", "模型参数"),
+    "dash.information": ("Information", "信息"),
+    "dash.time": ("Time: {week}", "时间：第 {week} 周"),
+    "dash.reset": ("Reset", "重置"),
+    "dash.step": ("Step", "单步"),
+    "dash.play_interval": ("Play interval (ms)", "播放间隔（毫秒）"),
+    "dash.render_interval": ("Render interval (weeks)", "绘制间隔（周）"),
+    "dash.seed": ("Seed", "随机种子"),
+    "dash.error": ("error in a step: {error}", "运行出错：{error}"),
+    "dash.scenario": (
+        "Scenario: {name} ({source}); seed {seed}.",
+        "场景：{name}（{source}）；随机种子 {seed}。",
+    ),
+    "dash.default_source": ("built-in default", "内置默认"),
+    "dash.size": (
+        "{households:,} households, {units}, {communities}.",
+        "{households:,} 户居民，{units}，{communities}。",
+    ),
+    "count.unit": ("{n:,} units", "{n:,} 个共建单位"),
+    "count.unit.one": ("1 unit", "1 个共建单位"),
+    "count.community": ("{n:,} communities", "{n:,} 个社区"),
+    "count.community.one": ("1 community", "1 个社区"),
+    "dash.on": ("Innovations on: {on}.", "启用的创新：{on}。"),
+    "dash.levers": ("Levers in this run: {levers}.", "本次运行的参数：{levers}。"),
+    "dash.how": (
+        "Change switches, sliders or the seed, then press Reset to apply them. One step is "
+        "one week. Defaults are illustrative, not calibrated.",
+        "调整开关、滑块或随机种子后，按“重置”生效。每步为一周。默认值仅为示意，未经校准。",
+    ),
+    "dash.one_replicate": (
+        "This is one replicate: for the spread over replications use govsim run and "
+        "govsim compare.",
+        "这是单次重复运行：多次重复的离散程度请用 govsim run 和 govsim compare 查看。",
+    ),
+    "dash.bad_seed": (
+        "Seed '{raw}' is not a whole number from 0 to 2^63-1; using the scenario's seed "
+        "{fallback}.",
+        "随机种子 '{raw}' 不是 0 至 2^63-1 之间的整数；改用场景的随机种子 {fallback}。",
+    ),
+    "dash.bad_levers": (
+        "Could not apply the sidebar values ({error}); using the file's.",
+        "无法应用侧边栏的取值（{error}）；改用场景文件的取值。",
+    ),
+    "dash.scorecard_title": (
+        "Five-objectives scorecard, week {week}",
+        "五个目标得分，第 {week} 周",
+    ),
+    "dash.score": ("score (0..1; illustrative, not calibrated)", "得分（0–1；示意性，未经校准）"),
+    "dash.plot.participation": ("Participation", "居民参与"),
+    "dash.plot.cohesion": ("Cohesion", "凝聚力"),
+    "dash.plot.satisfaction": ("Satisfaction", "满意度"),
+    "dash.plot.issues": ("Issues", "社区事务"),
+    "dash.network_title": ("Community network, week {week}", "社区关系网络，第 {week} 周"),
+    "dash.all_shown": ("All {total:,} residents shown.", "显示全部 {total:,} 户居民。"),
+    "dash.sample_shown": (
+        "Showing a seeded sample of {shown:,} of {total:,} residents, in whole blocks, from "
+        "{drawn:,} of {communities}, to keep the picture under {most:,} nodes.",
+        "按随机种子抽样显示 {total:,} 户居民中的 {shown:,} 户（整栋抽取），来自 "
+        "{communities}中的 {drawn:,} 个，使图中节点不超过 {most:,} 个。",
+    ),
+    "dash.core": ("Party organisation (core)", "社区党组织（核心）"),
+    "dash.in_committee": ("Unit in joint committee", "大党委成员单位"),
+    "dash.committee_tie": ("Committee tie to the core", "成员单位与党组织的联系"),
+    "dash.taking_part": ("Resident taking part now", "本周参与的居民户"),
+    "dash.took_part": ("Resident took part recently", "近期参与过的居民户"),
+    "dash.not_recently": ("Resident not recently", "近期未参与的居民户"),
+    "dash.tie": ("Tie (darker: stronger)", "关系（颜色越深越强）"),
     # ---- a run's figures
     "run.spread": ("mean and 95% CI over {replicates}", "{replicates}的均值与 95% 置信区间"),
     "run.single": ("1 replicate: no confidence band", "仅 1 次重复：无置信带"),
@@ -219,6 +290,11 @@ def say(key: str, /, **values: Any) -> str:
 def replicates(count: int) -> str:
     """A count of replicates: "1 replicate", "3 replicates", "3 次重复"."""
     return say("one_replicate") if count == 1 else say("n_replicates", n=count)
+
+
+def counted(count: int, noun: str) -> str:
+    """A count of ``noun`` ("unit", "community") by the templates ``count.<noun>``."""
+    return say(f"count.{noun}.one") if count == 1 else say(f"count.{noun}", n=count)
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
