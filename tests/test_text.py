@@ -17,6 +17,8 @@ from govsim.scenario import (
 from govsim.sim.metrics import METRICS, OBJECTIVES
 from govsim.sim.population import KINDS
 from govsim.text import (
+    GLOSSARY_BEGIN,
+    GLOSSARY_END,
     LANGUAGE_ENV,
     NAMES,
     LanguageError,
@@ -25,6 +27,7 @@ from govsim.text import (
     display_width,
     format_table,
     glossary,
+    glossary_markdown,
     label,
     language,
     say,
@@ -33,6 +36,8 @@ from govsim.text import (
     using,
 )
 from govsim.text.messages import MESSAGES
+
+from conftest import REPO
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
@@ -165,3 +170,11 @@ def test_the_key_reference_names_every_key_in_both_languages_whatever_is_spoken(
     assert "### `mechanisms.deliberation`: Deliberation / 议事协商" in english
     with using("zh"):
         assert scenario_reference() == english  # generated in English, Chinese beside
+
+
+def test_readme_zh_cn_holds_the_glossary_of_names_tsv():
+    text = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
+    embedded = text.split(GLOSSARY_BEGIN, 1)[1].split(GLOSSARY_END, 1)[0].strip()
+    assert embedded == glossary_markdown().strip(), (
+        "README.zh-CN.md is out of date: run .venv/bin/python scripts/refresh_reference.py"
+    )

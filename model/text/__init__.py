@@ -27,11 +27,14 @@ from govsim.text.language import (
 )
 from govsim.text.messages import MESSAGES, counted, plural, replicates, say
 from govsim.text.names import (
+    GLOSSARY_BEGIN,
+    GLOSSARY_END,
     NAMES,
     Name,
     bilingual,
     display_name,
     glossary,
+    glossary_markdown,
     label,
     metric_group,
     unit,
@@ -40,6 +43,8 @@ from govsim.text.width import display_width, fit, format_table
 
 __all__ = [
     "DEFAULT_LANGUAGE",
+    "GLOSSARY_BEGIN",
+    "GLOSSARY_END",
     "LANGUAGES",
     "LANGUAGE_ENV",
     "MESSAGES",
@@ -53,6 +58,7 @@ __all__ = [
     "fit",
     "format_table",
     "glossary",
+    "glossary_markdown",
     "label",
     "language",
     "metric_group",

@@ -30,12 +30,15 @@ from importlib import resources
 from govsim.text.language import language
 
 __all__ = [
+    "GLOSSARY_BEGIN",
+    "GLOSSARY_END",
     "GROUPS",
     "NAMES",
     "Name",
     "bilingual",
     "display_name",
     "glossary",
+    "glossary_markdown",
     "label",
     "metric_group",
     "unit",
@@ -162,3 +165,36 @@ def glossary() -> list[tuple[str, str, str, str]]:
         for (group, key), name in NAMES.items()
         if group == wanted and keep(key)
     ]
+
+
+#: Where README.zh-CN.md holds the generated tables (scripts/refresh_reference.py).
+GLOSSARY_BEGIN = "<!-- BEGIN GLOSSARY (generated from model/text/names.tsv) -->"
+GLOSSARY_END = "<!-- END GLOSSARY -->"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def glossary_markdown() -> str:
+    """The glossary and every metric and objective as Markdown tables, Chinese first.
+
+    README.zh-CN.md embeds it between ``GLOSSARY_BEGIN`` and ``GLOSSARY_END``; a test
+    checks that the two agree, so the README cannot drift from names.tsv.
+    """
+    lines = ["| 中文 | English | 类别 |", "|---|---|---|"]
+    lines += [f"| {zh} | {_cell(en)} | {what_zh} |" for en, zh, _, what_zh in glossary()]
+    for group, title in (("objective", "五个目标（得分卡）"), ("metric", "指标")):
+        lines += [
+            "",
+            f"**{title}**",
+            "",
+            "| 中文名 | 单位 | English | 标识符 |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {name.zh} | {_cell(name.unit_zh)} | {_cell(name.en)} | `{key}` |"
+            for (g, key), name in NAMES.items()
+            if g == group
+        ]
+    return "\n".join(lines) + "\n"
