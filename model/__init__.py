@@ -6,12 +6,15 @@ scenario -> model -> metrics -> store -> analysis -> figures.
 
 Core objects: ``Scenario`` and ``load_scenario`` (model/scenario/),
 ``GovernanceModel`` (model/sim/governance.py), the metrics (model/sim/metrics.py).
+``set_language("zh")`` (or ``"en"``, the default) chooses the language of messages,
+tables and figures (model/text/; also the ``GOVSIM_LANG`` environment variable).
 """
 
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 from govsim.scenario import MECHANISM_NAMES, Scenario, ScenarioError, load_scenario
+from govsim.text import language, set_language
 from govsim.version import __version__
 
 if TYPE_CHECKING:
@@ -67,6 +70,8 @@ __all__ = [
     "SocialOrganisation",
     "StationedUnit",
     "__version__",
+    "language",
     "load_results",
     "load_scenario",
+    "set_language",
 ]

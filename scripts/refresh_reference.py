@@ -1,20 +1,28 @@
-"""Regenerate the key reference of scenarios/README.md from the schema (``govsim schema --markdown``).
+"""Regenerate the generated parts of the READMEs: the key reference and the glossary.
 
-Run after changing a scenario field: ``.venv/bin/python scripts/refresh_reference.py``.
-tests/test_scenario_files.py fails while the README is out of date.
+The key reference of scenarios/README.md comes from the schema (`govsim schema
+--markdown`), the glossary and names of README.zh-CN.md from model/text/names.tsv.
+Run after changing a scenario field or a display name:
+``.venv/bin/python scripts/refresh_reference.py``. tests/test_scenario_files.py and
+tests/test_text.py fail while a README is out of date.
 """
 
 from pathlib import Path
 
 from govsim.scenario import REFERENCE_BEGIN, REFERENCE_END, scenario_reference
+from govsim.text import GLOSSARY_BEGIN, GLOSSARY_END, glossary_markdown
 
-README = Path(__file__).resolve().parent.parent / "scenarios" / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
 
-text = README.read_text(encoding="utf-8")
-head, rest = text.split(REFERENCE_BEGIN, 1)
-_, tail = rest.split(REFERENCE_END, 1)
-README.write_text(
-    f"{head}{REFERENCE_BEGIN}\n\n{scenario_reference().strip()}\n\n{REFERENCE_END}{tail}",
-    encoding="utf-8",
-)
-print(f"refreshed {README}")
+
+def refresh(readme: Path, begin: str, end: str, generated: str) -> None:
+    """Put ``generated`` between ``begin`` and ``end`` in ``readme``."""
+    text = readme.read_text(encoding="utf-8")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(f"{head}{begin}\n\n{generated.strip()}\n\n{end}{tail}", encoding="utf-8")
+    print(f"refreshed {readme}")
+
+
+refresh(ROOT / "scenarios" / "README.md", REFERENCE_BEGIN, REFERENCE_END, scenario_reference())
+refresh(ROOT / "README.zh-CN.md", GLOSSARY_BEGIN, GLOSSARY_END, glossary_markdown())

@@ -82,6 +82,15 @@ if has_extra test || has_extra dev; then
         fi
     fi
 fi
+if has_extra test || has_extra dev; then
+    # The dashboard's page text is drawn by the browser with the system's fonts (the
+    # figures bring their own CJK font): a CJK font lets the browser test's screenshots
+    # of `govsim viz --lang zh` show Chinese rather than boxes. Small (5 MB).
+    if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
+        apt_install fonts-wqy-microhei "screenshots of the Chinese dashboard need a CJK font" ||
+            true
+    fi
+fi
 if has_extra test || has_extra dev || has_extra viz; then
     # The page's scripts and style sheets, served locally (works behind firewalls).
     if ! command -v npm >/dev/null 2>&1; then

@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
+from govsim.text import set_language
 
 REPO = Path(__file__).resolve().parent.parent
 SCENARIOS = REPO / "scenarios"
@@ -24,10 +27,20 @@ def govsim_command(*args: object) -> list[str]:
 
 
 def cli_environment(**extra: str) -> dict[str, str]:
-    """The environment of a CLI subprocess: no debug switch unless asked for."""
-    environment = {k: v for k, v in os.environ.items() if k != "GOVSIM_DEBUG"}
+    """The environment of a CLI subprocess: no debug switch or language unless asked for."""
+    environment = {k: v for k, v in os.environ.items() if k not in ("GOVSIM_DEBUG", "GOVSIM_LANG")}
     environment.update(extra)
     return environment
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch):
+    """Every test starts in English (the default), whatever the shell's GOVSIM_LANG."""
+    monkeypatch.delenv("GOVSIM_LANG", raising=False)
+    yield
+    with warnings.catch_warnings():  # a test's unusable GOVSIM_LANG is not restored yet
+        warnings.simplefilter("ignore")
+        set_language(None)
 
 
 @pytest.fixture

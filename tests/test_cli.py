@@ -22,6 +22,7 @@ from govsim.runs import replicate_seeds
 from govsim.scenario import scenario_json_schema, scenario_reference
 from govsim.sim.metrics import METRICS, OBJECTIVES
 from govsim.store import TABLES, run_scenario
+from govsim.text import display_name
 
 from conftest import SCENARIOS, SMALL, SMALL_ARGS, cli_environment, govsim_command
 
@@ -64,10 +65,10 @@ def test_run_writes_a_complete_run_folder_under_results(govsim, tmp_path):
     assert final["sd"] == pytest.approx(values.std())
     assert final["ci95_low"] < final["mean"] < final["ci95_high"]
 
-    # The terminal summary table: main metrics and the five objectives.
-    assert "participation_rate" in done.stdout
+    # The terminal summary table: main metrics and the five objectives, by name.
+    assert "Participation rate" in done.stdout
     for objective in OBJECTIVES:
-        assert f"objective: {objective}" in done.stdout
+        assert f"objective: {display_name(objective, 'objective')}" in done.stdout
     assert "Traceback" not in done.stderr
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import signal
 import socket
@@ -26,8 +27,10 @@ from matplotlib.collections import LineCollection
 
 from govsim.dashboard import server as dashboard
 from govsim.scenario import Scenario
+from govsim.text import say, using
 
 ROOT = Path(__file__).resolve().parents[1]
+DASHBOARD_DOC = ROOT / "docs" / "DASHBOARD.md"
 
 pytest.importorskip(
     "govsim.dashboard.app",
@@ -202,7 +205,8 @@ def test_residents_are_drawn_above_every_tie():
 
 def test_live_plots_show_week_0():
     model = levers.DashboardModel(seed=9)
-    ax = plots.draw_plot(model, "Participation", "share", {"participation_rate": "C0"}).axes[0]
+    ax = plots.draw_plot(model, "dash.plot.participation", "participation_rate",
+                         {"participation_rate": "C0"}).axes[0]  # fmt: skip
     (line,) = ax.get_lines()
     assert line.get_marker() == "o"  # one point: a line alone would draw nothing
 
@@ -220,6 +224,62 @@ def test_network_and_scorecard_pictures_change_as_the_model_steps():
     model.run_for(2)
     assert _png(draw_network(model)) != network
     assert _png(plots.draw_scorecard(model)) != card
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_the_sidebar_labels_are_those_docs_dashboard_promises():
+    promised = re.findall(r"^\| (.+?) \| `([a-z_.]+)` \|$", DASHBOARD_DOC.read_text(), re.M)
+    labels = {lever.path: lever.label for lever in levers.LEVERS}
+    assert promised and dict((path, label) for label, path in promised) == labels
+    assert labels["mechanisms.joint_committee.enabled"] == "Joint party committee (社区大党委)"
+
+
+def _render_page():
+    import ipyvuetify as v  # noqa: PLC0415 - the viz extra
+    import solara  # noqa: PLC0415
+
+    from govsim.dashboard.app import Page  # noqa: PLC0415
+
+    _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    return rc, v
+
+
+@pytest.mark.parametrize("code", ["en", "zh"])
+def test_the_page_speaks_the_chosen_language_with_no_page_0_tab(code):
+    with using(code):
+        rc, v = _render_page()
+        buttons = [b.children[0] for b in rc.find(v.Btn).widgets]
+        assert buttons == [say("dash.reset"), "▶", say("dash.step")]
+        checkboxes = [box.label for box in rc.find(v.Checkbox).widgets]
+        assert checkboxes == [lever.label for lever in levers.LEVERS if lever.kind == "switch"]
+        assert rc.find(v.ToolbarTitle).widget.children == ["govsim" + (
+            "：" if code == "zh" else ": ") + "one_core_multiple"]  # fmt: skip
+        assert not rc.find(v.Tab).widgets  # one page: no "Page 0" tab
+        texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
+        assert say("dash.time", week=0) in texts
+        rc.find(v.Btn, children=[say("dash.step")]).widget.click()
+        texts = [w.children[0] for w in rc.find(v.Html, tag="span").widgets if w.children]
+        assert say("dash.time", week=1) in texts
+    if code == "zh":
+        assert "社区大党委" in checkboxes and "时间：第 1 周" in texts
+        assert any(text.startswith("启用的创新：社区大党委、互联互动") for text in texts)
+
+
+def test_the_plots_and_scorecard_name_metrics_by_display_name_in_chinese():
+    with using("zh"):
+        model = levers.DashboardModel(seed=9)
+        ax = plots.draw_scorecard(model).axes[0]
+        assert ax.get_yticklabels()[0].get_text() == "治理主体多元化"
+        title, ylabel, measures = plots.PLOTS[0]
+        ax = plots.draw_plot(model, title, ylabel, measures).axes[0]
+        assert ax.get_title() == "居民参与" and ax.get_xlabel() == "周"
+        assert ax.get_ylabel() == "居民占比"
+        legend = [t.get_text() for t in ax.get_legend().get_texts()]
+        assert legend == ["居民参与率", "党员户参与率", "非党员户参与率"]
+        network = draw_network(model)
+        assert network.texts[0].get_text().startswith("社区关系网络，第 0 周")
 
 
 # --------------------------------------------------------------------------- run_viz input
@@ -517,7 +577,7 @@ def test_dashboard_in_a_real_browser(chromium, server, tmp_path):
                 page.screenshot(path=os.environ["GOVSIM_DASHBOARD_SCREENSHOT"])
 
             # Levers and the seed box apply on Reset: a fresh model, week 0.
-            page.get_by_text("Deliberation", exact=True).click()
+            page.get_by_text("Deliberation (议事协商)", exact=True).click()
             seed = page.get_by_label("Seed")
             seed.fill("7")
             seed.press("Enter")
@@ -525,7 +585,7 @@ def test_dashboard_in_a_real_browser(chromium, server, tmp_path):
             page.get_by_text("Time: 0").wait_for(timeout=15_000)
             page.get_by_text("; seed 7.").wait_for(timeout=15_000)
             innovations = page.get_by_text("Innovations on:").inner_text()
-            assert "joint_committee" in innovations and "deliberation" not in innovations
+            assert "Joint party committee" in innovations and "Deliberation" not in innovations
             _pictures(page, until=lambda h: h[0] != after[0])
 
             # Play runs week after week until paused.

@@ -157,7 +157,8 @@ def test_timeseries_figure_draws_a_band_only_with_replicates(small):
     two = run_replicates(small, seeds, progress=False).timeseries
     figure = timeseries_figure(two, ("participation_rate", "trust_mean"))
     axes = [ax for ax in figure.axes if ax.get_visible()]
-    assert [ax.get_title() for ax in axes] == ["participation_rate", "trust_mean"]
+    assert [ax.get_title() for ax in axes] == ["Participation rate", "Trust"]  # display names
+    assert [ax.get_ylabel() for ax in axes] == ["share of residents", "mean, 0..1"]  # units
     assert all(ax.collections for ax in axes)  # the 95% bands
     assert "95% CI over 2 replicates" in figure.texts[0].get_text()
     one = timeseries_figure(two[two["replicate"] == 0], ("participation_rate",))

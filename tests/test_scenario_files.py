@@ -147,7 +147,7 @@ def _write(folder: Path, name: str, text: str) -> Path:
         ("- 1\n- 2\n", ["mapping", "list"]),
         ("population: 5\n", ["'population' (line 1)", "= 5"]),
         ("extends: 5\n", ["'extends' (line 1)", "path of a parent"]),
-        ("name: 'a b'\n", ["'name' (line 1)", '"a b"', "pattern"]),
+        ("name: 'a b'\n", ["'name' (line 1)", '"a b"', "letters or digits"]),
         (
             "decision:\n  rule: threshold\n  thresholds: [0.1, 2.0]\n",
             ["'decision.thresholds.1' (line 3)", "2.0", "less than or equal to 1"],

@@ -101,8 +101,11 @@ def test_a_sobol_sweep_writes_its_indices_per_metric_and_a_figure(sobol_sweep):
 def test_the_figure_has_a_panel_per_metric_with_s1_and_st_bars(sobol_sweep):
     figure = sensitivity_figure(sobol_sweep.sensitivity, title="tiny")
     panels = [ax for ax in figure.axes if ax.get_visible() and ax.axison]
-    assert [ax.get_title() for ax in panels] == ["participation_rate", "trust_mean"]
+    # Panels and parameters by their display names, never by identifiers.
+    assert [ax.get_title() for ax in panels] == ["Participation rate", "Trust"]
     assert all(len(ax.patches) == 2 * 2 for ax in panels)  # S1 and ST of each parameter
+    ticks = {tick.get_text() for ax in panels for tick in ax.get_yticklabels()}
+    assert ticks == {"Administrative burden", "Initial trust"}
 
 
 def test_a_morris_sweep_with_failing_points_says_why_a_metric_has_no_indices(tmp_path):

@@ -20,6 +20,7 @@ import pandas as pd
 from govsim import store
 from govsim.analysis.replicates import DEFAULT_LAST
 from govsim.analysis.run_folders import COMPARISON_MANIFEST, SCORECARD_PREFIX, AnalysisError, Run
+from govsim.text import display_name, display_width, fit
 
 __all__ = ["check_output_folder", "format_comparison", "save_comparison"]
 
@@ -56,7 +57,8 @@ def _format_row(row: pd.Series, baseline: str, scorecard: bool, width: int) -> s
         comparison = (
             f"{difference:>30}  {g:>22}  {row['test']:>12}  {_p_text(row['p_adjusted']):>6}"
         )
-    return f"{row['scenario']:{width}}  {int(row['n']):>3}  {last:>35}  {final:>28}  {comparison}"
+    scenario = fit(str(row["scenario"]), width)  # by display width: Chinese labels line up
+    return f"{scenario}  {int(row['n']):>3}  {last:>35}  {final:>28}  {comparison}"
 
 
 def format_comparison(table: pd.DataFrame) -> str:
@@ -70,7 +72,7 @@ def format_comparison(table: pd.DataFrame) -> str:
     attrs = table.attrs
     baseline, last = attrs.get("baseline"), attrs.get("last", DEFAULT_LAST)
     correction = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[attrs.get("correction", "holm")]
-    width = max(12, *(len(s) for s in table["scenario"]))
+    width = max(12, *(display_width(str(s)) for s in table["scenario"]))
     lines = [
         f"Comparison against {baseline}: mean and 95% CI over replicates "
         "(illustrative defaults, not calibrated).",
@@ -87,7 +89,7 @@ def format_comparison(table: pd.DataFrame) -> str:
         second = "" if scorecard else "final week: mean, 95% CI"
         lines += [
             "",
-            str(metric),
+            f"{display_name(str(metric))} ({metric})",
             f"{'scenario':{width}}  {'n':>3}  {first:>35}  {second:>28}  {columns}",
         ]
         lines += [_format_row(row, baseline, scorecard, width) for _, row in block.iterrows()]

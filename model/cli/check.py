@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, add_set
+from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, add_language, add_set
 from govsim.scenario import ScenarioError, load_scenario, locate, read_yaml
+from govsim.text import display_name, replicates, say
 
 __all__ = ["add_parser", "check"]
 
@@ -28,6 +29,7 @@ def add_parser(verbs: Any) -> None:
     )
     p.add_argument("files", nargs="+", metavar="FILE", help="scenario or sweep files")
     add_set(p)
+    add_language(p)
     p.set_defaults(handler=check)
 
 
@@ -45,9 +47,9 @@ def check(args: argparse.Namespace) -> int:
             line = _check_file(name, overrides)
         except ScenarioError as error:
             failed += 1
-            print(f"govsim check: error: {error}", file=sys.stderr)
+            print(f"govsim check: {say('cli.error')}: {error}", file=sys.stderr)
             continue
-        print(f"ok: {name}: {line}")
+        print(say("check.ok", file=name, what=line))
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
@@ -62,11 +64,13 @@ def _check_file(name: str, overrides: dict[str, Any]) -> str:
         return _check_sweep(path, document, lines, overrides)
     scenario = load_scenario(path, overrides)
     on = [m for m in type(scenario.mechanisms).model_fields if scenario.enabled(m)]
-    return (
-        f"'{scenario.name}', {scenario.steps} weeks, "
-        f"{scenario.replications} replicate{'s' if scenario.replications != 1 else ''}, "
-        f"{scenario.population.residents:,} residents; "
-        f"innovations on: {', '.join(on) or 'none'}"
+    return say(
+        "check.scenario",
+        name=scenario.name,
+        weeks=scenario.steps,
+        replicates=replicates(scenario.replications),
+        residents=scenario.population.residents,
+        on=", ".join(display_name(f"mechanisms.{m}", "key") for m in on) or say("none"),
     )
 
 

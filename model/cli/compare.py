@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, bounded_int, folder_path, names
+from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, add_language, bounded_int, folder_path, names
+from govsim.text import say
 
 __all__ = ["add_parser", "compare"]
 
@@ -68,6 +69,7 @@ def add_parser(verbs: Any) -> None:
         type=folder_path,
         help="output folder (default: results/comparison/)",
     )
+    add_language(p)
     p.set_defaults(handler=compare)
 
 
@@ -90,8 +92,8 @@ def compare(args: argparse.Namespace) -> int:
         analysis.check_output_folder(folder)  # before the figures take their time
         analysis.save_comparison(folder, runs, table, comparison_figures(runs, table))
     except analysis.AnalysisError as error:
-        print(f"govsim compare: error: {error}", file=sys.stderr)
+        print(f"govsim compare: {say('cli.error')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(analysis.format_comparison(table))
-    print(f"written: {folder}/ (comparison.csv, figures/, comparison.json)")
+    print(say("compare.written", folder=folder))
     return EXIT_OK

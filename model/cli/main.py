@@ -24,6 +24,14 @@ from govsim.cli.shared import (
     Parser,
 )
 from govsim.scenario import ScenarioError
+from govsim.text import (
+    DEFAULT_LANGUAGE,
+    LANGUAGE_ENV,
+    LanguageError,
+    normalise_language,
+    say,
+    set_language,
+)
 
 __all__ = ["VERBS", "Terminated", "build_parser", "main"]
 
@@ -65,6 +73,25 @@ def _interruption_behind(error: BaseException) -> KeyboardInterrupt | None:
     return interruption_behind(error)
 
 
+def _choose_language(code: str | None) -> str | None:
+    """Speak ``--lang`` (also to child processes), or check ``GOVSIM_LANG``; a problem or None.
+
+    ``--lang`` goes into the environment too, so worker processes and the dashboard's
+    server speak it as well.
+    """
+    if code:
+        set_language(code)
+        os.environ[LANGUAGE_ENV] = code
+        return None
+    chosen = os.environ.get(LANGUAGE_ENV, "").strip()
+    try:
+        set_language(normalise_language(chosen) if chosen else None)
+    except LanguageError as error:
+        set_language(DEFAULT_LANGUAGE)  # the message itself, then, in English
+        return f"{LANGUAGE_ENV}={chosen}: {error} (or choose one with --lang)"
+    return None
+
+
 def _on_sigterm(signum: int, frame: Any) -> None:
     raise Terminated()
 
@@ -79,14 +106,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 (one exit code 
         return int(stop.code or 0)
     args.argv = argv
     verb = f"govsim {args.verb}"
+    problem = _choose_language(getattr(args, "lang", None))
+    if problem:
+        print(f"{verb}: {say('cli.error')}: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         return args.handler(args)
     except Terminated:
-        print(f"{verb}: terminated (SIGTERM); nothing was marked complete.", file=sys.stderr)
+        print(f"{verb}: {say('cli.terminated')}", file=sys.stderr)
         return EXIT_TERMINATED
     except KeyboardInterrupt:
-        print(f"{verb}: interrupted; nothing was marked complete.", file=sys.stderr)
+        print(f"{verb}: {say('cli.interrupted')}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`govsim schema | head`): stop quietly, as a shell
@@ -95,19 +126,18 @@ def main(argv: list[str] | None = None) -> int:  # noqa: PLR0911 (one exit code 
         return EXIT_BROKEN_PIPE
     except Exception as error:
         if isinstance(error, _bad_input_errors()):
-            print(f"{verb}: error: {error}", file=sys.stderr)
+            print(f"{verb}: {say('cli.error')}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
         interrupt = _interruption_behind(error)
         if interrupt is not None:  # a signal that landed inside compiled code
             terminated = isinstance(interrupt, Terminated)
-            how = "terminated (SIGTERM)" if terminated else "interrupted"
-            print(f"{verb}: {how}; nothing was marked complete.", file=sys.stderr)
+            how = "cli.terminated" if terminated else "cli.interrupted"
+            print(f"{verb}: {say(how)}", file=sys.stderr)
             return EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
         if os.environ.get("GOVSIM_DEBUG"):
             traceback.print_exc()
         print(
-            f"{verb}: internal error: {type(error).__name__}: {error}. "
-            "Set GOVSIM_DEBUG=1 to see the traceback.",
+            f"{verb}: {say('cli.internal', kind=type(error).__name__, error=error)}",
             file=sys.stderr,
         )
         return EXIT_INTERNAL

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from govsim.cli.shared import (
     EXIT_BAD_INPUT,
     EXIT_OK,
+    add_language,
     add_set,
     bounded_int,
     folder_path,
@@ -22,6 +23,7 @@ from govsim.cli.shared import (
     positive_float,
 )
 from govsim.scenario import load_scenario
+from govsim.text import display_name, format_table, replicates, say
 
 if TYPE_CHECKING:
     from govsim.store import RunRecord
@@ -75,6 +77,7 @@ def add_parser(verbs: Any) -> None:
         metavar="N",
         help="most replicates --until-ci runs (default 100)",
     )
+    add_language(p)
     p.set_defaults(handler=run)
 
 
@@ -95,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario, overrides)
     target, problem = _precision_target(args)
     if problem:
-        print(f"govsim run: error: {problem}", file=sys.stderr)
+        print(f"govsim run: {say('cli.error')}: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
     from govsim.store import RunStore, read_manifest  # noqa: PLC0415 - pandas, after the checks
 
@@ -111,18 +114,23 @@ def run(args: argparse.Namespace) -> int:
         "command": ["govsim", *args.argv],
         "cwd": str(Path.cwd()),
     }
-    replicates = f"{scenario.replications} replicates"
+    how_many = replicates(scenario.replications)
     if target is not None:
-        replicates = (
-            f"replicates until the 95% CI half-width of {', '.join(target.metrics)} is at "
-            f"most {target.width:g} (cap {target.cap})"
+        how_many = say(
+            "run.until_ci",
+            metrics=", ".join(display_name(m) for m in target.metrics),
+            width=target.width,
+            cap=target.cap,
         )
-    print(
-        f"govsim run: {scenario.name}: {replicates} x "
-        f"{scenario.steps} weeks, {scenario.population.residents:,} residents "
-        f"-> {folder}",
-        file=sys.stderr,
+    start = say(
+        "run.start",
+        name=scenario.name,
+        replicates=how_many,
+        weeks=scenario.steps,
+        residents=scenario.population.residents,
+        folder=folder,
     )
+    print(f"govsim run: {start}", file=sys.stderr)
     record = run_scenario(
         scenario,
         run_store,
@@ -134,7 +142,8 @@ def run(args: argparse.Namespace) -> int:
     )
     if target is not None:
         rule = read_manifest(record.folder)["replications_rule"]
-        print(f"govsim run: took {rule['replications']} replicates: {rule['reason']}")
+        took = say("run.took", replicates=replicates(rule["replications"]), reason=rule["reason"])
+        print(f"govsim run: {took}")
     print(_summary_table(record))
     return EXIT_OK
 
@@ -163,28 +172,34 @@ def _precision_target(args: argparse.Namespace) -> tuple[Any, str | None]:
 
 
 def _summary_table(record: RunRecord) -> str:
-    """The short table printed at the end of a run: main metrics and the five objectives."""
+    """The short table printed at the end of a run: main metrics and the five objectives.
+
+    Rows are named by display name in the language in force, columns padded by display
+    width (``govsim.text.format_table``), so Chinese names line up.
+    """
     from govsim.sim.metrics import MAIN_METRICS, OBJECTIVES  # noqa: PLC0415 - after the run
 
     summary = record.summary.set_index("metric")
     scenario = record.scenario
-    rows = [(name, name) for name in MAIN_METRICS]
-    rows += [(f"scorecard.{name}", f"objective: {name}") for name in OBJECTIVES]
-    width = max(len(label) for _, label in rows)
-    n = scenario.replications
-    lines = [
-        f"{scenario.name}: week {scenario.steps}, mean and 95% CI over {n} replicate"
-        f"{'s' if n != 1 else ''} (illustrative defaults, not calibrated)",
-        f"{'':{width}}  {'mean':>8}  95% CI",
-    ]
-    for key, label in rows:
+    keys = [*MAIN_METRICS, *(f"scorecard.{name}" for name in OBJECTIVES)]
+    rows = [["", say("mean"), say("ci95")]]
+    for key in keys:
         row = summary.loc[key]
         interval = (
-            f"[{row['ci95_low']:.3f}, {row['ci95_high']:.3f}]" if row["n"] > 1 else "(1 replicate)"
+            f"[{row['ci95_low']:.3f}, {row['ci95_high']:.3f}]"
+            if row["n"] > 1
+            else say("run.one_replicate")
         )
-        lines.append(f"{label:{width}}  {row['mean']:8.3f}  {interval}")
-    lines.append(
-        f"written: {record.folder}/ (manifest.json, timeseries.parquet, summary.csv, "
-        "scorecard.csv, figures/)"
+        label = display_name(key)
+        if key.startswith("scorecard."):
+            label = say("run.objective", name=label)
+        rows.append([label, f"{row['mean']:.3f}", interval])
+    head = say(
+        "run.summary",
+        name=scenario.name,
+        week=scenario.steps,
+        replicates=replicates(scenario.replications),
+        illustrative=say("illustrative"),
     )
-    return "\n".join(lines)
+    written = say("run.written", folder=record.folder)
+    return "\n".join([head, *format_table(rows, "<><"), written])

@@ -3,7 +3,8 @@
 Core objects: the exit codes (``EXIT_OK``, ``EXIT_INTERNAL``, ``EXIT_BAD_INPUT``, ...),
 ``Parser`` (argparse with govsim's error format), the argument types
 (``dotted_assignment``, ``folder_path``, ``bounded_int``, ``positive_float``), ``add_set``
-(the ``--set`` option), ``names`` (repeated or comma-separated names) and
+(the ``--set`` option), ``add_language`` (the ``--lang`` option of the verbs that
+print or draw), ``names`` (repeated or comma-separated names) and
 ``optional_feature`` (a verb's module, imported when the verb runs).
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 import yaml
 
 from govsim.scenario import read_value
+from govsim.text import LANGUAGE_ENV, LANGUAGES, LanguageError, normalise_language
 
 __all__ = [
     "EXIT_BAD_INPUT",
@@ -26,10 +28,12 @@ __all__ = [
     "EXIT_OK",
     "EXIT_TERMINATED",
     "Parser",
+    "add_language",
     "add_set",
     "bounded_int",
     "dotted_assignment",
     "folder_path",
+    "language_code",
     "names",
     "optional_feature",
     "positive_float",
@@ -109,6 +113,25 @@ def positive_float(text: str) -> float:
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
     return value
+
+
+def language_code(text: str) -> str:
+    """An argument type: a language govsim speaks (``zh``, ``en``, ``zh-CN``)."""
+    try:
+        return normalise_language(text)
+    except LanguageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_language(parser: argparse.ArgumentParser) -> None:
+    """The ``--lang zh|en`` option: the language of messages, tables and figures."""
+    spoken = ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+    parser.add_argument(
+        "--lang",
+        type=language_code,
+        metavar="LANG",
+        help=f"language of messages, tables and figures: {spoken}; default: {LANGUAGE_ENV} or en",
+    )
 
 
 def add_set(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, bounded_int, folder_path
+from govsim.cli.shared import EXIT_BAD_INPUT, EXIT_OK, add_language, bounded_int, folder_path
+from govsim.text import say
 
 __all__ = ["add_parser", "sweep"]
 
@@ -46,6 +47,7 @@ def add_parser(verbs: Any) -> None:
         "--out", metavar="DIR", type=folder_path, help="sweep folder (default: results/<name>/)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_language(p)
     p.set_defaults(handler=sweep)
 
 
@@ -89,7 +91,7 @@ def sweep(args: argparse.Namespace) -> int:
             sensitivity_figure=sensitivity_figure,
         )
     except scheduler_errors as error:
-        print(f"govsim sweep: error: {error}", file=sys.stderr)
+        print(f"govsim sweep: {say('cli.error')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     print(result.report())
     for note in result.notes:

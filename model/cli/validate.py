@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from govsim.cli.shared import folder_path, optional_feature
+from govsim.cli.shared import add_language, folder_path, optional_feature
 
 __all__ = ["add_parser", "validate"]
 
@@ -25,6 +25,7 @@ def add_parser(verbs: Any) -> None:
     )
     p.add_argument("--quick", action="store_true", help="fewer replicates, smaller graphs")
     p.add_argument("--out", metavar="DIR", type=folder_path, help="where to write the report")
+    add_language(p)
     p.set_defaults(handler=validate)
 
 

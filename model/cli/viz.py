@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from govsim.cli.shared import bounded_int, optional_feature
+from govsim.cli.shared import add_language, bounded_int, optional_feature
 
 __all__ = ["add_parser", "viz"]
 
@@ -31,6 +31,7 @@ def add_parser(verbs: Any) -> None:
         action="store_true",
         help="install the page's scripts and styles for offline use, then exit",
     )
+    add_language(p)
     p.set_defaults(handler=viz)
 
 

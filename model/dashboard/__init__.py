@@ -1,4 +1,4 @@
-"""The dashboard: the SolaraViz page and the server that runs it.
+"""The dashboard: the Solara page (from Mesa's visualisation parts) and its server.
 
 Modules: ``app`` (the page), ``levers`` (the sidebar's levers and the model run with
 them), ``picture`` (the community picture), ``plots`` (the scorecard and live plots)

@@ -8,7 +8,7 @@ sidebar inputs for a scenario), ``lever_values`` (the sliders' values, in words)
 ``GovernanceModel`` built from the base scenario plus the levers set in the sidebar).
 
 Every browser session gets its own model. Changes to switches, sliders and the seed
-apply when Reset is pressed (Mesa's SolaraViz re-creates the model then).
+apply when Reset is pressed (the page's Controls re-create the model then).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from govsim.dashboard.picture import CommunityPicture
 from govsim.scenario import Scenario, ScenarioError, load_scenario
 from govsim.sim.governance import GovernanceModel
+from govsim.text import bilingual, display_name, language, say
 
 __all__ = [
     "LEVERS",
@@ -45,51 +46,42 @@ class Lever:
     ``name`` is the keyword of ``DashboardModel`` (Mesa passes sidebar values as
     keyword arguments, so it must be an identifier); ``kind`` is "switch", "float" or
     "int"; a slider's range is ``low..high`` (``high`` is widened to twice the
-    scenario's value when that is larger, so a file's value is always reachable).
+    scenario's value when that is larger, so a file's value is always reachable). Its
+    label is the field's display name (``label``), in the language in force.
     """
 
     name: str
     path: str
-    label: str
     kind: str
     low: float = 0.0
     high: float = 1.0
     step: float = 0.01
 
+    @property
+    def label(self) -> str:
+        """The sidebar label: the display name of the field, the innovation's for a switch.
+
+        A switch shows the Chinese term beside the English ("Deliberation (议事协商)";
+        in Chinese "议事协商"), as docs/DASHBOARD.md lists them.
+        """
+        if self.kind == "switch":
+            return bilingual(self.path.removesuffix(".enabled"), "key")
+        return display_name(self.path, "key")
+
 
 LEVERS: tuple[Lever, ...] = (
-    Lever(
-        "joint_committee", "mechanisms.joint_committee.enabled", "Joint party committee", "switch"
-    ),
-    Lever("interconnection", "mechanisms.interconnection.enabled", "Interconnection", "switch"),
-    Lever("deliberation", "mechanisms.deliberation.enabled", "Deliberation", "switch"),
-    Lever("rotation", "mechanisms.rotation.enabled", "Rotation of units", "switch"),
-    Lever("integral_scoring", "mechanisms.integral_scoring.enabled", "Integral scoring", "switch"),
-    Lever("admin_burden", "frictions.admin_burden", "Administrative burden", "float"),
-    Lever("budget", "frictions.budget", "Budget per week", "float", 0.0, 100.0, 1.0),
-    Lever(
-        "answer_probability",
-        "frictions.linkage.answer_probability",
-        "Street answers escalations",
-        "float",
-    ),
-    Lever(
-        "escalation_age",
-        "frictions.linkage.escalation_age",
-        "Weeks before escalation",
-        "int",
-        1,
-        52,
-        1,
-    ),
-    Lever("initial_trust", "frictions.cohesion.initial_trust", "Initial trust", "float"),
-    Lever(
-        "initial_tie_weight",
-        "frictions.cohesion.initial_tie_weight",
-        "Initial tie strength",
-        "float",
-    ),
-    Lever("mean_degree", "network.mean_degree", "Ties per resident", "float", 0.0, 20.0, 0.5),
+    Lever("joint_committee", "mechanisms.joint_committee.enabled", "switch"),
+    Lever("interconnection", "mechanisms.interconnection.enabled", "switch"),
+    Lever("deliberation", "mechanisms.deliberation.enabled", "switch"),
+    Lever("rotation", "mechanisms.rotation.enabled", "switch"),
+    Lever("integral_scoring", "mechanisms.integral_scoring.enabled", "switch"),
+    Lever("admin_burden", "frictions.admin_burden", "float"),
+    Lever("budget", "frictions.budget", "float", 0.0, 100.0, 1.0),
+    Lever("answer_probability", "frictions.linkage.answer_probability", "float"),
+    Lever("escalation_age", "frictions.linkage.escalation_age", "int", 1, 52, 1),
+    Lever("initial_trust", "frictions.cohesion.initial_trust", "float"),
+    Lever("initial_tie_weight", "frictions.cohesion.initial_tie_weight", "float"),
+    Lever("mean_degree", "network.mean_degree", "float", 0.0, 20.0, 0.5),
 )
 
 
@@ -126,7 +118,7 @@ def levers_for(base: Scenario) -> tuple[Lever, ...]:
 
 
 def model_params(base: Scenario) -> dict[str, dict[str, Any]]:
-    """SolaraViz ``model_params``: one input per lever plus the seed box, set to ``base``."""
+    """Mesa's ``ModelCreator`` inputs: one input per lever plus the seed box, set to ``base``."""
     params: dict[str, dict[str, Any]] = {}
     for lever in levers_for(base):
         value = value_at(base, lever.path)
@@ -142,7 +134,7 @@ def model_params(base: Scenario) -> dict[str, dict[str, Any]]:
             "max": int(high) if lever.kind == "int" else float(high),
             "step": int(lever.step) if lever.kind == "int" else lever.step,
         }
-    params["seed"] = {"type": "InputText", "value": str(base.seed), "label": "Seed"}
+    params["seed"] = {"type": "InputText", "value": str(base.seed), "label": say("dash.seed")}
     return params
 
 
@@ -156,9 +148,9 @@ def lever_values(settings: Scenario) -> str:
         if lever.kind == "switch":
             continue
         value = value_at(settings, lever.path)
-        shown.append(f"{lever.label.lower()} {value:g}" if lever.kind == "float" else
-                     f"{lever.label.lower()} {int(value)}")  # fmt: skip
-    return ", ".join(shown)
+        name = lever.label.lower() if language() == "en" else lever.label
+        shown.append(f"{name} {value:g}" if lever.kind == "float" else f"{name} {int(value)}")
+    return say("allowed.list").join(shown)
 
 
 # --------------------------------------------------------------------------- the model
@@ -173,10 +165,7 @@ def _parse_seed(text: Any, fallback: int) -> tuple[int, str | None]:
         seed = -1
     if 0 <= seed <= 2**63 - 1:
         return seed, None
-    return fallback, (
-        f"Seed '{raw}' is not a whole number from 0 to 2^63-1; using the scenario's seed "
-        f"{fallback}."
-    )
+    return fallback, say("dash.bad_seed", raw=raw, fallback=fallback)
 
 
 class DashboardModel(GovernanceModel):
@@ -226,10 +215,10 @@ class DashboardModel(GovernanceModel):
         try:
             scenario = base.with_overrides(overrides)
         except ScenarioError as error:
-            self.notices.append(f"Could not apply the sidebar values ({error}); using the file's.")
+            self.notices.append(say("dash.bad_levers", error=error))
             scenario = base
         super().__init__(scenario, rng=chosen, agent_interval=0)
         self.seed_used = chosen
         path = os.environ.get(SCENARIO_ENV, "").strip()
-        self.source = os.path.basename(path) if path else "built-in default"
+        self.source = os.path.basename(path) if path else say("dash.default_source")
         self.picture = CommunityPicture.for_model(self, chosen)

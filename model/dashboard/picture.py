@@ -27,6 +27,7 @@ from govsim.figures.network import sample_blocks
 from govsim.figures.palette import KIND_COLOURS, RESIDENT_SHADES
 from govsim.sim.governance import GovernanceModel
 from govsim.sim.population import KINDS
+from govsim.text import counted, display_name, say
 
 if TYPE_CHECKING:
     from govsim.dashboard.levers import DashboardModel
@@ -38,20 +39,20 @@ __all__ = [
     "PICTURE_SIZE",
     "RESIDENT_SHADES",
     "CommunityPicture",
-    "counted",
     "draw_network",
 ]
 
 #: Most nodes the network picture shows; bigger communities are shown by a sample.
 MAX_NODES = 3000
-#: Colour (the palette's), marker, size and legend label of each kind of organisation.
+#: Colour (the palette's), marker and size of each kind of organisation (its legend
+#: label is its display name, in the language in force: ``_kind_label``).
 KIND_STYLE = {
-    kind: (KIND_COLOURS[kind], marker, size, label)
-    for kind, marker, size, label in (
-        ("party_organisation", "*", 150, "Party organisation (core)"),
-        ("stationed_unit", "s", 24, "Stationed unit"),
-        ("enterprise", "D", 20, "Enterprise"),
-        ("social_organisation", "^", 28, "Social organisation"),
+    kind: (KIND_COLOURS[kind], marker, size)
+    for kind, marker, size in (
+        ("party_organisation", "*", 150),
+        ("stationed_unit", "s", 24),
+        ("enterprise", "D", 20),
+        ("social_organisation", "^", 28),
     )
 }
 _COMMITTEE = KIND_COLOURS["party_organisation"]  # a committee member's tie to the core
@@ -160,11 +161,16 @@ def _build_picture(model: GovernanceModel, seed: int) -> CommunityPicture:
     unit_xy = _unit_ring(p.units.community[units], centre, spacing)
     shown, total = residents.size, p.n_residents
     note = (
-        f"All {total:,} residents shown."
+        say("dash.all_shown", total=total)
         if shown == total
-        else f"Showing a seeded sample of {shown:,} of {total:,} residents, in whole blocks, "
-        f"from {communities.size:,} of {counted(p.n_communities, 'community', 'communities')}, "
-        f"to keep the picture under {MAX_NODES:,} nodes."
+        else say(
+            "dash.sample_shown",
+            shown=shown,
+            total=total,
+            drawn=communities.size,
+            communities=counted(p.n_communities, "community"),
+            most=MAX_NODES,
+        )
     )
     return CommunityPicture(
         residents, communities, units, resident_xy, centre[communities], unit_xy, note
@@ -199,11 +205,6 @@ def _sample(model: GovernanceModel, rng: np.random.Generator) -> tuple[np.ndarra
     return residents, np.array(sorted(community for community, _ in drawn), dtype=np.int64)
 
 
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """``n`` and the noun, singular or plural: "1 unit", "3 communities"."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
 def _segments(matrix: sp.spmatrix, xy_from: np.ndarray, xy_to: np.ndarray, upper: bool):
     """Line segments and weights of the ties in ``matrix`` (rows -> xy_from, cols -> xy_to)."""
     coo = (sp.triu(matrix, k=1) if upper else matrix).tocoo()
@@ -229,7 +230,7 @@ def draw_network(model: DashboardModel) -> Figure:
     ax = fig.add_axes((0.0, 0.06, 0.66, 0.86))
     _draw_ties(ax, model)
     _draw_subjects(ax, model)
-    fig.suptitle(f"Community network, week {int(model.time)}", fontsize=11)
+    fig.suptitle(say("dash.network_title", week=int(model.time)), fontsize=11)
     fig.text(0.01, 0.015, model.picture.note, fontsize=7.5, va="bottom", wrap=True)
     ax.set_aspect("equal")
     ax.autoscale()
@@ -291,7 +292,7 @@ def _draw_subjects(ax: Axes, model: DashboardModel) -> None:
         zorder=2.5,
     )
     unit_kind = np.asarray(KINDS)[p.units.kind[picture.units]]
-    for kind, (colour, marker, size, _label) in KIND_STYLE.items():
+    for kind, (colour, marker, size) in KIND_STYLE.items():
         if kind == "party_organisation":
             ax.scatter(*picture.core_xy.T, s=size, c=colour, marker=marker, zorder=3)
             continue
@@ -312,12 +313,17 @@ def _legend_handles() -> list[Line2D]:
     def dot(colour: str, marker: str, label: str, edge: str = "none") -> Line2D:
         return Line2D([], [], ls="", marker=marker, color=colour, mec=edge, label=label)
 
-    handles = [dot(c, m, label) for c, m, _s, label in KIND_STYLE.values()]
-    handles.append(dot("white", "s", "Unit in joint committee", edge="black"))
-    handles.append(Line2D([], [], color=_COMMITTEE, lw=0.8, label="Committee tie to the core"))
-    labels = ("Resident taking part now", "Resident took part recently", "Resident not recently")
+    handles = [dot(c, m, _kind_label(kind)) for kind, (c, m, _s) in KIND_STYLE.items()]
+    handles.append(dot("white", "s", say("dash.in_committee"), edge="black"))
+    handles.append(Line2D([], [], color=_COMMITTEE, lw=0.8, label=say("dash.committee_tie")))
+    labels = (say("dash.taking_part"), say("dash.took_part"), say("dash.not_recently"))
     handles += [
         dot(shade, "o", label) for shade, label in zip(RESIDENT_SHADES, labels, strict=True)
     ]
-    handles.append(Line2D([], [], color=(0, 0, 0.35, 0.6), label="Tie (darker: stronger)"))
+    handles.append(Line2D([], [], color=(0, 0, 0.35, 0.6), label=say("dash.tie")))
     return handles
+
+
+def _kind_label(kind: str) -> str:
+    """A kind's legend label: its display name (the core says it is the core)."""
+    return say("dash.core") if kind == "party_organisation" else display_name(kind, "kind")

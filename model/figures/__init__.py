@@ -14,10 +14,17 @@ Core objects, by module:
 - ``sensitivity``: ``sensitivity_figure`` (a sobol or morris sweep's indices);
 - ``docking`` (``govsim validate``): ``pgg_figure``, ``deffuant_figure``,
   ``cascade_figure``;
-- ``palette``: the one palette of the figures and the dashboard (``KIND_COLOURS``).
+- ``palette``: the one palette of the figures and the dashboard (``KIND_COLOURS``);
+- ``fonts``: the CJK font Chinese text is drawn in (``use_cjk_fallback``).
+
+Every title, axis label and legend is in the language in force (``govsim.text``:
+``govsim.set_language``, ``GOVSIM_LANG``, ``--lang``) and names metrics, objectives
+and parameters by their display names, never by identifiers; an axis says its unit.
 
 Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot, so
-nothing global is touched and no display is needed. Saving is the store's job.
+no display is needed. The one global setting is the CJK fallback font, added to
+matplotlib's ``font.family`` when this package is imported (``fonts``). Saving is the
+store's job.
 """
 
 from govsim.figures.comparison import (
@@ -29,15 +36,20 @@ from govsim.figures.comparison import (
     scorecard_comparison_figure,
 )
 from govsim.figures.docking import cascade_figure, deffuant_figure, pgg_figure
+from govsim.figures.fonts import CJK_FAMILY, cjk_font_path, use_cjk_fallback
 from govsim.figures.network import network_figure, network_sample, sample_blocks
 from govsim.figures.palette import KIND_COLOURS
 from govsim.figures.run import run_figures, timeseries_figure
 from govsim.figures.sensitivity import sensitivity_figure
 from govsim.figures.sweep import sweep_heatmap_figure
 
+use_cjk_fallback()
+
 __all__ = [
+    "CJK_FAMILY",
     "KIND_COLOURS",
     "cascade_figure",
+    "cjk_font_path",
     "comparison_figures",
     "comparison_timeseries_figure",
     "deffuant_figure",
@@ -53,4 +65,5 @@ __all__ = [
     "sensitivity_figure",
     "sweep_heatmap_figure",
     "timeseries_figure",
+    "use_cjk_fallback",
 ]

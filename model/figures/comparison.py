@@ -20,9 +20,10 @@ from matplotlib.figure import Figure
 from govsim.analysis.replicates import DEFAULT_LAST, replicate_values
 from govsim.analysis.run_folders import SCORECARD_PREFIX, Run
 from govsim.figures.palette import scenario_colours
-from govsim.figures.shared import ILLUSTRATIVE, band, panels
+from govsim.figures.shared import band, illustrative, name_panel, panels
 from govsim.sim.metrics import OBJECTIVES
 from govsim.stats import t_interval
+from govsim.text import display_name, say
 
 __all__ = [
     "comparison_figures",
@@ -63,8 +64,8 @@ def comparison_timeseries_figure(
                     alpha=0.18,
                     linewidth=0,
                 )
-        ax.set_title(metric, fontsize=10)
-        ax.set_xlabel("week")
+        name_panel(ax, metric)
+        ax.set_xlabel(say("week"))
         ax.grid(alpha=0.3)
     figure.legend(
         *axes[0].get_legend_handles_labels(),
@@ -72,7 +73,7 @@ def comparison_timeseries_figure(
         ncols=min(len(order), 4),
         fontsize=8,
     )
-    figure.suptitle(f"Mean per week and 95% CI over replicates ({ILLUSTRATIVE})", fontsize=11)
+    figure.suptitle(say("compare.series_title", illustrative=illustrative()), fontsize=11)
     return figure
 
 
@@ -102,14 +103,16 @@ def distributions_figure(values: pd.DataFrame, table: pd.DataFrame, at: str = "l
             ax.plot(row[f"{at}_mean"], position, "|", color="black", markersize=14, zorder=3)
         ax.set_yticks(range(len(order)), order, fontsize=8)
         ax.set_ylim(len(order) - 0.4, -0.6)
-        ax.set_title(metric, fontsize=10)
+        name_panel(ax, metric, axis="x")
         ax.grid(alpha=0.3, axis="x")
     what = (
-        f"mean of the last {table.attrs.get('last', '')} weeks per replicate"
+        say("compare.last_weeks", last=table.attrs.get("last", ""))
         if at == "last"
-        else "final week per replicate"
+        else say("compare.final_week")
     )
-    figure.suptitle(f"Replicates ({what}); bars: mean and 95% CI ({ILLUSTRATIVE})", fontsize=11)
+    figure.suptitle(
+        say("compare.distributions_title", what=what, illustrative=illustrative()), fontsize=11
+    )
     return figure
 
 
@@ -142,13 +145,17 @@ def scorecard_comparison_figure(
         ax.set_xlim(0, 1)
         ax.set_yticks(positions, order if index == 0 else [""] * len(order), fontsize=8)
         ax.invert_yaxis()
-        ax.set_title(objective.replace("_", " "), fontsize=9)
+        ax.set_title(display_name(objective, "objective"), fontsize=9)
+        ax.set_xlabel(say("compare.score"), fontsize=8)
         ax.grid(alpha=0.3, axis="x")
     replicates = scorecards.groupby("scenario")["replicate"].nunique()
     counts = sorted({int(replicates.min()), int(replicates.max())})
     figure.suptitle(
-        f"Five objectives (0..1): mean and 95% CI over {'-'.join(map(str, counts))} "
-        f"replicates ({ILLUSTRATIVE})",
+        say(
+            "compare.scorecard_title",
+            counts="-".join(map(str, counts)),
+            illustrative=illustrative(),
+        ),
         fontsize=11,
     )
     return figure
@@ -191,12 +198,11 @@ def effect_size_figure(table: pd.DataFrame) -> Figure:
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(order)), order, fontsize=8)
         ax.set_ylim(len(order) - 0.4, -0.6)
-        ax.set_title(metric, fontsize=10)
-        ax.set_xlabel("Hedges' g")
+        ax.set_title(display_name(metric), fontsize=10)
+        ax.set_xlabel(say("compare.hedges_g"))
         ax.grid(alpha=0.3, axis="x")
     figure.suptitle(
-        f"Effect against {baseline}: Hedges' g and 95% CI; filled = told apart after "
-        f"correction ({ILLUSTRATIVE})",
+        say("compare.effects_title", baseline=baseline, illustrative=illustrative()),
         fontsize=11,
     )
     return figure
@@ -249,11 +255,11 @@ def difference_heatmap_figure(table: pd.DataFrame, limit: float = 3.0) -> Figure
                 color="white" if strong else "black",
             )
     ax.set_xticks(range(len(scenarios)), scenarios, rotation=30, ha="right", fontsize=8)
-    ax.set_yticks(range(len(metrics)), metrics, fontsize=8)
-    figure.colorbar(image, ax=ax, label=f"Hedges' g (clipped at +-{limit:g})", shrink=0.8)
+    ax.set_yticks(range(len(metrics)), [display_name(m) for m in metrics], fontsize=8)
+    figure.colorbar(image, ax=ax, label=say("compare.g_clipped", limit=limit), shrink=0.8)
     window = table["inference_on"].iloc[0] if "inference_on" in table else ""
     ax.set_title(
-        f"Difference to {baseline} ({window}); * told apart after correction\n({ILLUSTRATIVE})",
+        say("compare.heatmap_title", baseline=baseline, window=window, illustrative=illustrative()),
         fontsize=10,
     )
     return figure

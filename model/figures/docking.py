@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from govsim.figures.palette import DOCKING_COLOURS
+from govsim.text import say
 
 __all__ = ["cascade_figure", "deffuant_figure", "pgg_figure"]
 
@@ -34,7 +35,7 @@ def pgg_figure(curves: dict[str, dict[float, list[float]]]) -> Figure:
     # The published claims, drawn as the bands the checks use, in their curves' colours.
     scale_free, _, regular = DOCKING_COLOURS["pgg"]
     axes.fill_between(
-        [0.2, 0.6], 0, 0.05, color=regular, alpha=0.2, label="Santos 2008: regular, none"
+        [0.2, 0.6], 0, 0.05, color=regular, alpha=0.2, label=say("docking.regular_none")
     )
     axes.fill_between(
         [0.2, 0.6],
@@ -42,13 +43,13 @@ def pgg_figure(curves: dict[str, dict[float, list[float]]]) -> Figure:
         1.0,
         color=scale_free,
         alpha=0.08,
-        label="Santos 2008: scale-free per individual wins (>= 0.5) somewhere here",
+        label=say("docking.scale_free_wins"),
     )
     axes.set(
-        xlabel="eta = r / (z + 1)",
-        ylabel="share of cooperators",
+        xlabel=say("docking.eta"),
+        ylabel=say("docking.cooperators"),
         ylim=(-0.02, 1.02),
-        title="Public goods game on graphs: govsim vs Santos, Santos & Pacheco (2008)",
+        title=say("docking.pgg_title"),
     )
     axes.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return figure
@@ -74,9 +75,14 @@ def deffuant_figure(
     colour = DOCKING_COLOURS["deffuant"]
     ds = np.array(list(clusters))
     axes.fill_between(
-        grid, published - band, published + band, color="grey", alpha=0.2, label="acceptance band"
+        grid,
+        published - band,
+        published + band,
+        color="grey",
+        alpha=0.2,
+        label=say("docking.band"),
     )
-    axes.plot(grid, published, color="black", linestyle="--", label="Deffuant 2000: floor(1/(2d))")
+    axes.plot(grid, published, color="black", linestyle="--", label=say("docking.deffuant_rule"))
     for d, values in clusters.items():
         axes.scatter([d] * len(values), values, color=colour, alpha=0.3, s=12)
     axes.plot(
@@ -84,12 +90,12 @@ def deffuant_figure(
         [np.mean(v) for v in clusters.values()],
         marker="o",
         color=colour,
-        label="govsim (mean; dots: replicates)",
+        label=say("docking.govsim_mean"),
     )
     axes.set(
-        xlabel="confidence bound d",
-        ylabel="opinion clusters (>= 2% of residents)",
-        title="Bounded confidence: govsim vs Deffuant et al. (2000)",
+        xlabel=say("docking.confidence"),
+        ylabel=say("docking.clusters"),
+        title=say("docking.deffuant_title"),
     )
     axes.legend(fontsize="small")
     return figure
@@ -107,12 +113,13 @@ def cascade_figure(series: dict[str, list[int]], published: dict[str, np.ndarray
     for (case, counts), colour in zip(series.items(), DOCKING_COLOURS["cascade"], strict=False):
         weeks = np.arange(len(counts))
         axes.plot(weeks, published[case], color="black", linestyle="--", linewidth=1)
-        axes.plot(weeks, counts, color=colour, label=f"govsim: {case}", alpha=0.5, linewidth=4)
-    axes.plot([], [], color="black", linestyle="--", label="Granovetter 1978 (exact)")
+        label = say("docking.govsim_case", case=case)
+        axes.plot(weeks, counts, color=colour, label=label, alpha=0.5, linewidth=4)
+    axes.plot([], [], color="black", linestyle="--", label=say("docking.granovetter"))
     axes.set(
-        xlabel="week",
-        ylabel="residents taking part",
-        title="Threshold cascade: govsim vs Granovetter (1978)",
+        xlabel=say("week"),
+        ylabel=say("docking.taking_part"),
+        title=say("docking.cascade_title"),
     )
     axes.legend(fontsize="small")
     return figure

@@ -17,6 +17,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
 from govsim.figures.palette import KIND_COLOURS
+from govsim.text import display_name, say
 
 __all__ = ["network_figure", "network_sample", "sample_blocks"]
 
@@ -95,7 +96,7 @@ def network_sample(graph: nx.Graph, max_nodes: int, seed: int) -> tuple[nx.Graph
     """
     total = graph.number_of_nodes()
     if total <= max_nodes:
-        return graph, f"all {total:,} nodes"
+        return graph, say("network.all", total=total)
     members: dict[int, dict[int, list[int]]] = {}
     organisations: dict[int, list[int]] = {}
     for node, data in graph.nodes(data=True):
@@ -121,7 +122,7 @@ def network_sample(graph: nx.Graph, max_nodes: int, seed: int) -> tuple[nx.Graph
     for community, positions in drawn:
         nodes += organisations.get(communities[community], [])
         nodes += residents[positions].tolist()
-    return graph.subgraph(nodes), f"sample of {len(nodes):,} of {total:,} nodes (whole blocks)"
+    return graph.subgraph(nodes), say("network.sample", shown=len(nodes), total=total)
 
 
 def _block_layout(graph: nx.Graph, seed: int) -> dict[int, np.ndarray]:
@@ -153,7 +154,7 @@ def _block_layout(graph: nx.Graph, seed: int) -> dict[int, np.ndarray]:
 
 
 def network_figure(
-    graph: nx.Graph, *, seed: int, max_nodes: int = 3000, title: str = "Community network"
+    graph: nx.Graph, *, seed: int, max_nodes: int = 3000, title: str | None = None
 ) -> Figure:
     """The community graph, nodes coloured by kind of subject, with a seeded layout.
 
@@ -162,7 +163,8 @@ def network_figure(
             (``model.grid.G``).
         seed: seeds the sample and the layout (same seed, same picture).
         max_nodes: above this, draw whole blocks of random communities and say so.
-        title: first part of the title.
+        title: first part of the title (default: "Community network", in the language
+            in force).
     """
     drawn, what = network_sample(graph, max_nodes, seed)
     positions = _block_layout(drawn, seed)
@@ -185,9 +187,12 @@ def network_figure(
             edgecolors="none" if resident else "black",
             linewidths=0.5,
             zorder=2 if resident else 3,
-            label=f"{kind.replace('_', ' ')} ({len(nodes):,})",
+            label=f"{display_name(kind, 'kind')} ({len(nodes):,})",
         )
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9)
     ax.set_axis_off()
-    ax.set_title(f"{title}: {what}, {drawn.number_of_edges():,} ties", fontsize=10)
+    title = title or say("network.default_title")
+    ax.set_title(
+        say("network.title", title=title, what=what, ties=drawn.number_of_edges()), fontsize=10
+    )
     return figure

@@ -15,9 +15,11 @@ from matplotlib.figure import Figure
 
 from govsim.figures.network import network_figure
 from govsim.figures.palette import SERIES
-from govsim.figures.shared import ILLUSTRATIVE, band
+from govsim.figures.shared import band, illustrative, name_panel
 from govsim.runs import initial_network
 from govsim.sim.metrics import MAIN_METRICS
+from govsim.text import replicates as counted_replicates
+from govsim.text import say
 
 if TYPE_CHECKING:
     from govsim.runs import Replicates
@@ -43,7 +45,7 @@ def timeseries_figure(timeseries: pd.DataFrame, metrics: tuple[str, ...] = MAIN_
     axes = figure.subplots(rows, columns, squeeze=False).ravel()
     for ax, metric in zip(axes, metrics, strict=False):
         per_week = band(timeseries, metric)
-        ax.plot(per_week.index, per_week["mean"], color=SERIES, linewidth=1.6, label="mean")
+        ax.plot(per_week.index, per_week["mean"], color=SERIES, linewidth=1.6, label=say("mean"))
         if replicates > 1:
             ax.fill_between(
                 per_week.index,
@@ -52,21 +54,23 @@ def timeseries_figure(timeseries: pd.DataFrame, metrics: tuple[str, ...] = MAIN_
                 color=SERIES,
                 alpha=0.2,
                 linewidth=0,
-                label="95% CI",
+                label=say("ci95"),
             )
-        ax.set_title(metric, fontsize=10)
-        ax.set_xlabel("week")
+        name_panel(ax, metric)
+        ax.set_xlabel(say("week"))
         ax.grid(alpha=0.3)
     for ax in axes[len(metrics) :]:
         ax.set_visible(False)
     axes[0].legend(fontsize=8, loc="best")
     names = ", ".join(sorted(timeseries["scenario"].astype(str).unique()))
     spread = (
-        f"mean and 95% CI over {replicates} replicates"
+        say("run.spread", replicates=counted_replicates(replicates))
         if replicates > 1
-        else "1 replicate: no confidence band"
+        else say("run.single")
     )
-    figure.suptitle(f"{names}: {spread} ({ILLUSTRATIVE})", fontsize=11)
+    figure.suptitle(
+        say("run.title", names=names, spread=spread, illustrative=illustrative()), fontsize=11
+    )
     return figure
 
 
@@ -83,6 +87,6 @@ def run_figures(results: Replicates, scenario: Scenario, seeds: Sequence[int]) -
         "network.png": network_figure(
             initial_network(scenario, seeds[0]),
             seed=seeds[0],
-            title=f"{scenario.name}, week 0 of replicate 0",
+            title=say("network.first_week", name=scenario.name),
         ),
     }

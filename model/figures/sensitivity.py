@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from govsim.figures.palette import INDEX_COLOURS, parameter_styles
+from govsim.figures.shared import illustrative
+from govsim.text import display_name, say
 
 __all__ = ["sensitivity_figure"]
 
@@ -47,8 +49,8 @@ def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
             _morris_panel(ax, part, styles)
         else:
             note = part["note"].dropna() if "note" in part else pd.Series(dtype=str)
-            _note_panel(ax, note.iloc[0] if len(note) else "no indices")
-        ax.set_title(metric, fontsize=10)
+            _note_panel(ax, note.iloc[0] if len(note) else say("sensitivity.none"))
+        ax.set_title(display_name(metric), fontsize=10)
         for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
             legend.setdefault(label, handle)
     for ax in axes[len(metrics) :]:
@@ -64,8 +66,7 @@ def sensitivity_figure(table: pd.DataFrame, title: str = "") -> Figure:
         )
     method = table["method"].iloc[0] if len(table) else ""
     figure.suptitle(
-        f"{title}\n{method} sensitivity of the replicate mean at the final step "
-        "(illustrative defaults, not calibrated)",
+        say("sensitivity.title", title=title, method=method, illustrative=illustrative()),
         fontsize=9,
     )
     return figure
@@ -79,7 +80,7 @@ def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
         order["S1"],
         0.4,
         xerr=order["S1_conf"],
-        label="S1 (first order)",
+        label=say("sensitivity.s1"),
         color=INDEX_COLOURS["S1"],
         capsize=2,
     )
@@ -88,13 +89,13 @@ def _sobol_panel(ax: Any, part: pd.DataFrame) -> None:
         order["ST"],
         0.4,
         xerr=order["ST_conf"],
-        label="ST (total)",
+        label=say("sensitivity.st"),
         color=INDEX_COLOURS["ST"],
         capsize=2,
     )
-    ax.set_yticks(y, [_short(name) for name in order["parameter"]], fontsize=8)
+    ax.set_yticks(y, [_parameter(name) for name in order["parameter"]], fontsize=8)
     ax.axvline(0, color="black", linewidth=0.6)
-    ax.set_xlabel("index (bars: 95% bootstrap interval)", fontsize=8)
+    ax.set_xlabel(say("sensitivity.index"), fontsize=8)
 
 
 def _morris_panel(ax: Any, part: pd.DataFrame, styles: dict[str, tuple[str, str]]) -> None:
@@ -108,12 +109,12 @@ def _morris_panel(ax: Any, part: pd.DataFrame, styles: dict[str, tuple[str, str]
             color=colour,
             markersize=6,
             capsize=2,
-            label=_short(row["parameter"]),
+            label=_parameter(row["parameter"]),
         )
     top = float(np.nanmax([part["mu_star"].max(), part["sigma"].max(), 1e-12]))
     ax.plot([0, top], [0, top], color="grey", linewidth=0.6, linestyle="--")
-    ax.set_xlabel("mu* (mean |effect| across the parameter's range)", fontsize=8)
-    ax.set_ylabel("sigma", fontsize=8)
+    ax.set_xlabel(say("sensitivity.mu_star"), fontsize=8)
+    ax.set_ylabel(say("sensitivity.sigma"), fontsize=8)
 
 
 def _note_panel(ax: Any, note: str) -> None:
@@ -122,6 +123,6 @@ def _note_panel(ax: Any, note: str) -> None:
     ax.set_yticks([])
 
 
-def _short(path: str) -> str:
-    """The last two parts of a dotted path: enough to tell parameters apart in a panel."""
-    return ".".join(path.split(".")[-2:])
+def _parameter(path: str) -> str:
+    """A parameter (a scenario key's dotted path) by its display name."""
+    return display_name(path, "key")

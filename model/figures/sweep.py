@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from govsim.figures.shared import ILLUSTRATIVE, panels
+from govsim.figures.shared import illustrative, panels
 from govsim.stats import t_half_width
+from govsim.text import display_name, label, say, unit
 
 __all__ = ["sweep_heatmap_figure"]
 
@@ -44,19 +45,19 @@ def sweep_heatmap_figure(summary: pd.DataFrame, x: str, y: str, metrics: list[st
         for i in range(mean.shape[0]):
             for j in range(mean.shape[1]):
                 value, spread = values[i, j], half.iat[i, j]
-                label = f"{value:.3f}" + (f"\n±{spread:.3f}" if np.isfinite(spread) else "")
+                cell = f"{value:.3f}" + (f"\n±{spread:.3f}" if np.isfinite(spread) else "")
                 colour = "black" if value > middle else "white"  # readable on viridis
-                ax.text(j, i, label, ha="center", va="center", fontsize=7, color=colour)
+                ax.text(j, i, cell, ha="center", va="center", fontsize=7, color=colour)
         ax.set_xticks(range(mean.shape[1]), [f"{v:.3g}" for v in mean.columns], fontsize=8)
         ax.set_yticks(range(mean.shape[0]), [f"{v:.3g}" for v in mean.index], fontsize=8)
-        ax.set_xlabel(x)
-        ax.set_ylabel(y)
-        ax.set_title(metric, fontsize=10)
-        figure.colorbar(image, ax=ax, shrink=0.85)
-    what = summary["summary"].iloc[0] if "summary" in summary else "final week"
+        ax.set_xlabel(label(x))
+        ax.set_ylabel(label(y))
+        ax.set_title(display_name(metric), fontsize=10)
+        figure.colorbar(image, ax=ax, shrink=0.85, label=unit(metric))
+    what = summary["summary"].iloc[0] if "summary" in summary else say("sweep.final_week")
     replicates = int(summary["n"].max()) if "n" in summary else 0
     figure.suptitle(
-        f"Mean over {replicates} replicates ({what}) and ± 95% CI half-width ({ILLUSTRATIVE})",
+        say("sweep.title", replicates=replicates, what=what, illustrative=illustrative()),
         fontsize=11,
     )
     return figure

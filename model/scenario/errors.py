@@ -4,6 +4,12 @@ Core objects: ``ScenarioError`` (a one-paragraph message; the CLI prints it and 
 with code 2), ``Origins`` (where each dotted path was written) and
 ``format_validation_error`` (pydantic's errors as that paragraph: each bad field
 path, where it was written, its value and what is allowed).
+
+The paragraph is in the language in force (``govsim.text``): its frame from message
+templates, pydantic's own sentence from ``PYDANTIC_MESSAGES`` by error type (with
+pydantic's English where a type has no template), and in Chinese each field also by
+its display name. The file, line, field path, value and what is allowed are there in
+either language.
 """
 
 from __future__ import annotations
@@ -15,11 +21,43 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from govsim.scenario.allowed import allowed_values
+from govsim.scenario.allowed import allowed_values, pattern_words
 from govsim.scenario.paths import field_at, is_section, section_keys
 from govsim.scenario.values import shown
+from govsim.text import display_name, language, say
 
-__all__ = ["Origins", "ScenarioError", "format_validation_error"]
+__all__ = ["PYDANTIC_MESSAGES", "Origins", "ScenarioError", "format_validation_error"]
+
+#: Pydantic's error types and the message template of each, by language code
+#: (``str.format`` with pydantic's ``ctx``); English keeps pydantic's own words.
+PYDANTIC_MESSAGES: dict[str, dict[str, str]] = {
+    "zh": {
+        "less_than_equal": "应小于或等于 {le}",
+        "less_than": "应小于 {lt}",
+        "greater_than_equal": "应大于或等于 {ge}",
+        "greater_than": "应大于 {gt}",
+        "string_too_short": "至少应有 {min_length} 个字符",
+        "string_too_long": "最多 {max_length} 个字符",
+        "string_pattern_mismatch": "应为{words}",
+        "string_type": "应为文本",
+        "literal_error": "应为 {expected}",
+        "int_parsing": "应为整数",
+        "int_type": "应为整数",
+        "int_from_float": "应为整数，不能带小数",
+        "float_parsing": "应为数值",
+        "float_type": "应为数值",
+        "finite_number": "应为有限数值",
+        "bool_parsing": "应为 true 或 false",
+        "bool_type": "应为 true 或 false",
+        "list_type": "应为列表",
+        "model_type": "应为映射（键: 值）",
+        "dict_type": "应为映射（键: 值）",
+        "missing": "缺少此字段",
+        "too_short": "至少应有 {min_length} 项",
+        "too_long": "最多 {max_length} 项",
+    },
+    "en": {"string_pattern_mismatch": "String should be {words}"},
+}
 
 #: Where a value came from, by dotted path: a line number of the scenario file, or a
 #: phrase ("line 4 of base.yaml", "--set on the command line").
@@ -53,47 +91,76 @@ def format_validation_error(
     problems = []
     for item in error.errors(include_url=False):
         path = _format_location(item["loc"])
-        where = f"field '{path}'{_origin(path, lines)}"
+        where = say("error.field", path=path, origin=_origin(path, lines, _named(path)))
         if item["type"] == "extra_forbidden":
             parent, _, key = path.rpartition(".")
-            problems.append(f"{where}: unknown key{_unknown_key_hint(root, parent, key)}")
+            unknown = say("error.unknown_key", hint=_unknown_key_hint(root, parent, key))
+            problems.append(say("error.problem_key", where=where, text=unknown))
             continue
         if not item["loc"]:  # a rule across fields (Scenario._consistent)
             problems.append(_across_fields(item["msg"], lines))
             continue
-        problems.append(f"{where} = {shown(item.get('input'))}: {_explained(root, path, item)}")
+        value, explained = shown(item.get("input")), _explained(root, path, item)
+        problems.append(say("error.problem", where=where, value=value, text=explained))
     count = len(problems)
-    head = "invalid scenario" + (f" ({count} problems)" if count > 1 else "")
-    return f"{head}: " + "; ".join(problems) + "."
+    head = say("error.invalid_many", count=count) if count > 1 else say("error.invalid")
+    return say("error.paragraph", head=head, problems=say("error.separator").join(problems))
 
 
 def _format_location(loc: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in loc if part not in ("function-after",)) or "(top)"
 
 
-def _origin(path: str, lines: Origins | None) -> str:
-    """Where ``path`` (or its nearest ancestor, e.g. for a list item) was written."""
-    if not lines:
+def _named(path: str) -> str:
+    """In Chinese, the field's display name (for a reader who knows the thesis's terms)."""
+    if language() != "zh":
         return ""
+    parts = [part for part in path.split(".") if not part.isdigit()]  # a list item's field
+    name = display_name(".".join(parts), "key")
+    return "" if name == ".".join(parts) else name
+
+
+def _origin(path: str, lines: Origins | None, name: str = "") -> str:
+    """Where ``path`` (or its nearest ancestor, e.g. for a list item) was written."""
     parts = path.split(".")
-    while parts:
+    while lines and parts:
         found = lines.get(".".join(parts))
         if found is not None:
-            return f" (line {found})" if isinstance(found, int) else f" ({found})"
+            where = say("error.line", line=found) if isinstance(found, int) else str(found)
+            what = say("error.named", name=name, where=where) if name else where
+            return say("error.origin", what=what)
         parts.pop()
-    return ""
+    return say("error.origin", what=name) if name else ""
 
 
 def _explained(root: type[BaseModel], path: str, item: Mapping[str, Any]) -> str:
     """Pydantic's message, with what the field allows when the value had the wrong type."""
-    message = item["msg"]
+    message = _message(item)
     info = field_at(root, path)
     if info is None or ("type" not in item["type"] and "parsing" not in item["type"]):
         return message
     if is_section(info.annotation):
         keys = ", ".join(sorted(info.annotation.model_fields))
-        return f"'{path}' is a section, not a value: set its keys ({path}.KEY), one of {keys}"
-    return f"{message}; allowed: {allowed_values(info.annotation, info.metadata)}"
+        return say("error.section", path=path, keys=keys)
+    allowed = allowed_values(info.annotation, info.metadata)
+    return say("error.allowed", message=message, allowed=allowed)
+
+
+def _message(item: Mapping[str, Any]) -> str:
+    """Pydantic's sentence, from ``PYDANTIC_MESSAGES`` where the language has a template."""
+    template = PYDANTIC_MESSAGES.get(language(), {}).get(item["type"])
+    if template is None:
+        return item["msg"]
+    context = {
+        key: f"{value:g}" if isinstance(value, float) else value
+        for key, value in (item.get("ctx") or {}).items()
+    }
+    if "pattern" in context:
+        context["words"] = pattern_words(str(context["pattern"]))
+    try:
+        return template.format(**context)
+    except (KeyError, IndexError):  # a pydantic version that names its values otherwise
+        return item["msg"]
 
 
 def _across_fields(message: str, lines: Origins | None) -> str:
@@ -101,13 +168,13 @@ def _across_fields(message: str, lines: Origins | None) -> str:
     text = message.removeprefix("Value error, ")
     named = dict.fromkeys(re.findall(r"\b[a-z_]+(?:\.[a-z_]+)+\b", text))
     where = [f"{name}{_origin(name, lines)}" for name in named if _origin(name, lines)]
-    return text + (f" (set at: {', '.join(where)})" if where else "")
+    return text + (say("error.set_at", where=", ".join(where)) if where else "")
 
 
 def _unknown_key_hint(root: type[BaseModel], parent: str, key: str) -> str:
     keys = section_keys(root, parent)
     if keys is None:
-        return " (see govsim schema)"
+        return say("error.see_schema")
     close = difflib.get_close_matches(str(key), keys, n=1)
-    guess = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{guess}; allowed keys here: {', '.join(keys)}"
+    guess = say("error.did_you_mean", key=close[0]) if close else ""
+    return guess + say("error.allowed_keys", keys=", ".join(keys))

@@ -17,6 +17,7 @@ from pydantic.json_schema import GenerateJsonSchema
 from govsim.scenario.allowed import allowed_values
 from govsim.scenario.paths import is_section
 from govsim.scenario.scenario import Scenario
+from govsim.text import NAMES, using
 
 __all__ = [
     "REFERENCE_BEGIN",
@@ -119,17 +120,37 @@ def reference_sections() -> list[tuple[str, str, list[tuple[str, str, str, str]]
     return sections
 
 
+def _named(dotted: str) -> tuple[str, str]:
+    """A key's display name in English and Chinese ("Budget per week / 每周经费"), and unit."""
+    entry = NAMES.get(("key", dotted))
+    if entry is None:
+        return "", ""
+    return f"{entry.en} / {entry.zh}", entry.unit_en
+
+
 def scenario_reference() -> str:
     """Markdown reference of every key of a scenario file, from the schema's descriptions.
 
+    Each key with its display name in English and Chinese and its unit (the names table,
+    ``govsim.text.names``); the rest in English whatever the language in force.
     scenarios/README.md embeds it between ``REFERENCE_BEGIN`` and ``REFERENCE_END``; a
     test checks that the two agree, so the reference cannot drift from the code.
     """
     lines = []
-    for path, summary, rows in reference_sections():
-        lines += [f"### `{path}`" if path else "### Top level", "", _cell(summary), ""]
-        lines += ["| key | type and allowed values | default | meaning |", "|---|---|---|---|"]
+    with using("en"):
+        sections = reference_sections()
+    for path, summary, rows in sections:
+        title = f"### `{path}`: {_named(path)[0]}" if path else "### Top level"
+        lines += [title, "", _cell(summary), ""]
+        lines += [
+            "| key | name | unit | type and allowed values | default | meaning |",
+            "|---|---|---|---|---|---|",
+        ]
         for key, kind, default, text in rows:
-            lines.append(f"| `{key}` | {_cell(kind)} | {_cell(default)} | {_cell(text)} |")
+            name, what = _named(f"{path}.{key}" if path else key)
+            lines.append(
+                f"| `{key}` | {_cell(name)} | {_cell(what)} | {_cell(kind)} | {_cell(default)} "
+                f"| {_cell(text)} |"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -42,8 +42,11 @@ class Scenario(Section):
         "one_core_multiple",
         min_length=1,
         max_length=200,
-        pattern=r"^[A-Za-z0-9_.\-]+$",
-        description="Scenario name; also the default results folder.",
+        # Letters and digits of any script (高负担社区), _ . -; not a leading dot, so
+        # never a path: no separators, no '..', no hidden folder.
+        pattern=r"^[\w\-][\w.\-]*$",
+        description="Scenario name; also the default results folder. Letters and digits "
+        "of any script (e.g. Chinese), '_', '.' and '-'; not starting with '.'.",
     )
     description: str = Field(
         "", max_length=20_000, description="Free text: what the scenario represents."

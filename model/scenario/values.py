@@ -40,7 +40,8 @@ def shown(value: Any) -> str:
     if isinstance(value, list) and len(value) > 10:
         return f"a list of {len(value)} values"
     try:
-        text = json.dumps(value, default=str)
+        # As written: Chinese names are shown, never escaped ("\\u9ad8...").
+        text = json.dumps(value, default=str, ensure_ascii=False)
     except (TypeError, ValueError, RecursionError):
         text = repr(value)
     return text if len(text) <= 80 else text[:77] + "..."
