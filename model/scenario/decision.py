@@ -87,10 +87,31 @@ class Decision(Section):
         description="threshold rule: one threshold per resident, as shares of the "
         "population (0..1); overrides mean and sd.",
     )
-    initial_participants: Share = Field(
-        0.5,
-        description="threshold and imitation rules: share taking part at step 0 for "
-        "imitation; threshold rule starts from nobody unless thresholds of 0 exist.",
+    initial_participants: Share | None = Field(
+        None,
+        description="Share of residents, placed at random, taking part in week 0 (before "
+        "the warm-up). Default: 0.5 under the imitation rule (Santos et al. 2008), nobody "
+        "under the logit and threshold rules. Set it to start the logit rule high or low "
+        "(which equilibrium it reaches can depend on the start, Brock & Durlauf 2001).",
+    )
+    threshold_shift: float = Field(
+        0.667,
+        ge=0.0,
+        le=100.0,
+        description="threshold rule: lambda, how far one unit of governance utility (being "
+        "asked, points, efficacy and trust gained, ...) lowers a resident's threshold, in "
+        "shares. 0.667 = 1 / weights.neighbours at its default: the threshold rule as the "
+        "deterministic limit of the logit rule (docs/ODD.md 7.4). 0: thresholds ignore "
+        "governance.",
+    )
+    payoff_scale: float = Field(
+        0.333,
+        ge=0.0,
+        le=100.0,
+        description="imitation rule: kappa, the private benefit of cooperating per unit of "
+        "governance utility, as a share of the cooperator's cost (what it puts into its "
+        "games). 0.333 = 1 / weights.time_cost at its default: the contribution is time "
+        "(docs/ODD.md 7.4). 0: payoffs ignore governance.",
     )
     enhancement: float = Field(
         3.0, ge=0.0, le=1000.0, description="imitation rule: enhancement factor r."
