@@ -337,8 +337,7 @@ def test_checks_fail_when_a_result_is_outside_the_published_band():
     bd += [("w = 6", 6.0, -3.0, 0.05, 0.929), ("w = 6", 6.0, -3.0, 0.95, 0.929)]
     bd += [("a = -w/2", 6.0, -3.0, 0.05, 0.071), ("a = -w/2", 6.0, -3.0, 0.95, 0.929)]
     results.brock_durlauf = [
-        {"curve": c, "w": w, "a": a, "start": start, "share": share}
-        for c, w, a, start, share in bd
+        {"curve": c, "w": w, "a": a, "start": start, "share": share} for c, w, a, start, share in bd
     ]
     results.granovetter = {"thresholds 0..99": [0, 1, 2], "threshold 1 moved to 2": [0, 1, 2]}
     checks = acceptance_checks(results)
