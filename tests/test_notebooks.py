@@ -26,6 +26,7 @@ def test_the_analyst_notebooks_are_there():
         "03_parameter_sweep",
         "04_sensitivity",
         "05_countermeasures",
+        "06_factorial",
     ]
 
 

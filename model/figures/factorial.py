@@ -12,10 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
 
 from govsim.figures.shared import ILLUSTRATIVE
 
-__all__ = ["interaction_figure", "shapley_figure"]
+__all__ = ["SHORT", "interaction_figure", "shapley_figure"]
 
 _RULE_COLOURS = {"logit": "tab:blue", "threshold": "tab:green", "imitation": "tab:purple"}
 
@@ -76,32 +77,70 @@ def shapley_figure(table: pd.DataFrame) -> Figure:
     return figure
 
 
-def interaction_figure(table: pd.DataFrame, top: int = 8) -> Figure:
-    """The largest interactions (Harsanyi dividends) of each rule and outcome that matter.
+#: Short names of the innovations in interaction terms.
+SHORT = {
+    "joint_committee": "JC",
+    "interconnection": "IC",
+    "deliberation": "DL",
+    "rotation": "RO",
+    "integral_scoring": "IS",
+}
+
+
+def _short(term: str) -> str:
+    return " x ".join(SHORT.get(name, name) for name in term.split(" x "))
+
+
+def interaction_figure(table: pd.DataFrame, top: int = 6) -> Figure:
+    """The largest interactions (Harsanyi dividends) that matter, one panel per outcome.
+
+    A term is shown when it matters under at least one rule (the ``top`` largest such
+    per outcome, by its largest |dividend| over the rules); every rule's dividend is
+    drawn beside it with its interval, faded where it does not matter under that rule.
 
     Args:
         table: ``interaction_table`` rows with a ``rule`` column.
         top: at most this many terms per panel.
     """
-    mattering = table[table["matters"]]
-    panels = list(dict.fromkeys(zip(mattering["rule"], mattering["outcome"], strict=True)))
-    figure = Figure(figsize=(4.8 * max(1, min(len(panels), 4)), 3.6), layout="constrained")
-    if not panels:
-        axes = figure.add_subplot()
-        axes.text(0.5, 0.5, "no interaction matters", ha="center", va="center")
-        axes.set_axis_off()
-        return figure
-    for index, (rule, outcome) in enumerate(panels[:4]):
-        rows = mattering[(mattering["rule"] == rule) & (mattering["outcome"] == outcome)]
-        rows = rows.head(top)
-        axes = figure.add_subplot(1, min(len(panels), 4), index + 1)
-        y = np.arange(len(rows))
-        error = np.vstack([rows["dividend"] - rows["low"], rows["high"] - rows["dividend"]])
-        axes.barh(y, rows["dividend"], xerr=error, color=_colour(rule, index), capsize=2)
-        axes.set_yticks(y, [t.replace("_", " ").replace(" x ", " ×\n") for t in rows["term"]])
-        axes.tick_params(axis="y", labelsize="x-small")
+    outcomes = list(dict.fromkeys(table["outcome"]))
+    rules = list(dict.fromkeys(table["rule"]))
+    figure = Figure(figsize=(3.8 * len(outcomes), 4.2), layout="constrained")
+    width = 0.8 / max(1, len(rules))
+    for column, outcome in enumerate(outcomes):
+        axes = figure.add_subplot(1, len(outcomes), column + 1)
+        rows = table[table["outcome"] == outcome]
+        chosen = rows[rows["matters"]].assign(size=lambda f: f["dividend"].abs())
+        terms = list(chosen.groupby("term")["size"].max().sort_values(ascending=False).index[:top])
+        if not terms:
+            axes.text(0.5, 0.5, "no interaction matters", ha="center", va="center")
+        y = np.arange(len(terms))
+        for k, rule in enumerate(rules):
+            mine = rows[rows["rule"] == rule].set_index("term").reindex(terms)
+            at = y - 0.4 + width * (k + 0.5)
+            error = np.vstack([mine["dividend"] - mine["low"], mine["high"] - mine["dividend"]])
+            colours = [
+                (_colour(rule, k), 0.85 if matters else 0.3)
+                for matters in mine["matters"].fillna(False)
+            ]
+            axes.barh(
+                at,
+                mine["dividend"],
+                height=width,
+                xerr=np.nan_to_num(error),
+                color=colours,
+                capsize=2,
+            )
+        axes.set_yticks(y, [_short(t) for t in terms])
         axes.invert_yaxis()
         axes.axvline(0, color="grey", linewidth=0.8)
-        axes.set_title(f"{rule}: {outcome}", fontsize="medium")
+        axes.set_title(outcome, fontsize="medium")
         axes.set_xlabel("interaction (dividend)")
+    handles = [Patch(color=_colour(rule, k), label=rule) for k, rule in enumerate(rules)]
+    figure.legend(handles=handles, loc="outside lower center", ncols=len(rules), fontsize="small")
+    figure.suptitle(
+        "Interactions of the innovations that matter ("
+        + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in SHORT.items())
+        + "; faded: not under that rule)",
+        fontsize="medium",
+    )
     return figure

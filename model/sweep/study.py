@@ -83,6 +83,7 @@ def run_study(
     overrides: Mapping[str, Any] | None = None,
     calibration_replicates: int = 4,
     tolerance: float = 0.02,
+    xtol: float = 1e-3,
     workers: int = 1,
     executor: Executor | None = None,
     progress: bool = True,
@@ -97,6 +98,7 @@ def run_study(
         calibration_replicates: seeds of every calibration run (the first ones of the
             factorial's seeds, so calibration and factorial share their populations).
         tolerance: the participation band's half-width.
+        xtol: the root find's tolerance on each parameter (coarser is quicker).
         workers: local processes (1: here), when no executor is given.
         executor: where runs go (results do not depend on it).
         progress: progress bars.
@@ -115,7 +117,9 @@ def run_study(
     )
     for setting in others:
         study.calibrations.append(
-            calibrate(scenario, setting, target, seeds, tolerance=tolerance, executor=runner)
+            calibrate(
+                scenario, setting, target, seeds, tolerance=tolerance, executor=runner, xtol=xtol
+            )
         )
     tables = [
         run_factorial(
