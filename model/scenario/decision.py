@@ -22,7 +22,7 @@ class LogitWeights(Section):
     """
 
     intercept: float = Field(
-        -4.5, ge=-50, le=50, description="Intercept b0 of the participation utility."
+        -4.25, ge=-50, le=50, description="Intercept b0 of the participation utility."
     )
     disposition: float = Field(
         4.0, ge=-50, le=50, description="Weight of civic disposition (after crowding out)."
@@ -30,7 +30,7 @@ class LogitWeights(Section):
     efficacy: float = Field(1.5, ge=-50, le=50, description="Weight of political efficacy.")
     trust: float = Field(0.8, ge=-50, le=50, description="Weight of trust.")
     neighbours: float = Field(
-        1.5,
+        0.75,
         ge=-50,
         le=50,
         description="Weight of the tie-weighted share of neighbours who took part last week.",

@@ -48,7 +48,7 @@ class Dynamics(Section):
         0.03, description="Efficacy relaxes toward its initial value at this rate."
     )
     commitment_drift: Share = Field(
-        0.02,
+        0.05,
         description="Weekly free-riding drift toward the floor: c -= drift (c - floor c_0) for "
         "every unit (c_0 its initial commitment).",
     )

@@ -51,7 +51,7 @@ class Scenario(Section):
     seed: int = Field(20190601, ge=0, le=2**63 - 1, description="Root seed of the scenario.")
     steps: int = Field(104, ge=1, le=1_000_000, description="Weeks to simulate and report.")
     warmup: int = Field(
-        52,
+        104,
         ge=0,
         le=1_000_000,
         description="Burn-in weeks run before the reported weeks and not reported: habits, "
