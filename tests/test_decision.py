@@ -78,13 +78,18 @@ def _threshold_model(**overrides) -> GovernanceModel:
 def test_being_asked_lowers_a_threshold_by_lambda_times_the_weight_of_being_asked():
     model = _threshold_model()
     residents = model.population.residents
+    decision = model.settings.decision
+    assert decision.lambda_shift == pytest.approx(1 / decision.weights.neighbours)
+    unasked = governance_utility(model)
     asked = np.arange(0, 200, 7)
     residents.mobilised[asked] = True
-    before = residents.threshold.copy()
-    shift = model.settings.decision.threshold_shift * model.settings.decision.weights.mobilised
-    lowered = before - effective_thresholds(model, model.settings.decision.threshold_shift)
-    np.testing.assert_allclose(lowered[asked], shift, atol=0.05)  # efficacy, trust moved a bit
-    # 0.667 x 1.4 > 0.5: the asked take part although nobody did last week; nobody else does.
+    gained = governance_utility(model) - unasked
+    np.testing.assert_allclose(gained[asked], decision.weights.mobilised)
+    assert not np.delete(gained, asked).any()
+    lowered = residents.threshold - effective_thresholds(model, decision.lambda_shift)
+    np.testing.assert_allclose(lowered, decision.lambda_shift * governance_utility(model))
+    # lambda b_M = 1.4 / 0.75 > 0.5: the asked take part although nobody did last week;
+    # nobody else does.
     assert np.array_equal(np.flatnonzero(model.rule.decide(model)), asked)
 
 
@@ -126,7 +131,7 @@ def test_imitation_benefit_is_kappa_times_governance_utility_times_the_cost():
     model = model_after("one_core_multiple", 6, **{"decision.rule": "imitation"})
     game = model.rule.game(model)
     benefit = model.rule.benefit(model, game)
-    expected = model.settings.decision.payoff_scale * governance_utility(model) * game.cost
+    expected = model.settings.decision.kappa_scale * governance_utility(model) * game.cost
     np.testing.assert_allclose(benefit, expected)
     assert np.any(benefit > 0), "the asked cooperate for a private benefit"
 

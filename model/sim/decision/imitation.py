@@ -32,9 +32,9 @@ Governance reaches the game as a private benefit of cooperating (decision/base.p
     B_x = kappa Delta v_x e_x (k_x + 1),
 
 Delta v_x what this week's governance adds to its private utility (being asked,
-points, crowding out, a grievance, efficacy and trust gained), kappa =
-``decision.payoff_scale`` and e_x (k_x + 1) what x puts into its games in total (its
-cost of cooperating). So P = (Q + diag(B)) s, and M_xy is taken over that matrix
+points, crowding out, a grievance, efficacy and trust gained), kappa
+(``decision.payoff_scale``, by default 1 / b_C) and e_x (k_x + 1) what x puts into its
+games in total (its cost of cooperating). So P = (Q + diag(B)) s, and M_xy is taken over that matrix
 (exact, as above; only the entries of x and y change). Why kappa = 1 / b_C (0.333 at
 the default time-cost weight b_C = 3): what a cooperator puts in is its time, and b_C
 is the utility of giving all of one's time in the logit rule, so one unit of utility
@@ -248,7 +248,7 @@ class ImitationRule(DecisionRule):
 
     def benefit(self, model: GovernanceModel, game: PublicGoodsGame) -> np.ndarray | None:
         """B_x = kappa Delta v_x e_x (k_x + 1); ``None`` when it is 0 for everyone."""
-        scale = self.params.payoff_scale
+        scale = self.params.kappa_scale
         if scale == 0.0:
             return None
         benefit = scale * governance_utility(model) * game.cost

@@ -9,20 +9,22 @@ where s is the share of the whole population (``threshold_scope: population``) o
 tie-weighted share of i's neighbours (``threshold_scope: neighbours``), theta_i the
 resident's own threshold, Delta v_i what this week's governance adds to its private
 utility (decision/base.py ``governance_utility``: being asked, points, crowding out, a
-grievance, efficacy and trust gained since the start) and lambda =
-``decision.threshold_shift`` the shares of the threshold one unit of utility is worth.
+grievance, efficacy and trust gained since the start) and lambda (``decision.threshold_shift``,
+by default 1 / b_N) the shares of the threshold one unit of utility is worth.
 Thresholds come from ``decision.thresholds`` (one per resident, shares of the
 population 0..1) or are drawn from Normal(threshold_mean, threshold_sd) clipped to
 [0, 1]. Nobody takes part at step 0 (unless ``decision.initial_participants``), so
 the cascade starts with those whose effective threshold is 0 or below.
 
-Why lambda = 1 / b_N (0.667 at the default neighbour weight b_N = 1.5): the threshold
+Why lambda = 1 / b_N (1.33 at the default neighbour weight b_N = 0.75): the threshold
 rule is the deterministic limit of the logit rule. Without its random term, the
 logit resident takes part when v_i + b_N N_i >= 0, that is when the share N_i reaches
 -v_i / b_N; a change Delta v_i of the private utility moves that threshold by
 -Delta v_i / b_N. The resident's own threshold theta_i stands for -v_i^ref / b_N (its
 own inclination, drawn as in the published model), so the two rules read the same
-governance channels in the same units.
+governance channels in the same units. Being asked (b_M = 1.4) then lowers a threshold
+by 1.87: more than any share of others could, as in the logit rule, where being asked
+weighs more than every neighbour taking part (b_M > b_N).
 
 With every governance channel at rest Delta v = 0 and the rule is Granovetter's
 exactly (the docking scenario scenarios/docking/granovetter1978.yaml).
@@ -81,4 +83,4 @@ class ThresholdRule(DecisionRule):
             share = residents.participated_last.mean()
         else:
             share = model.step_state.neighbour_share
-        return share + _TOLERANCE >= effective_thresholds(model, self.params.threshold_shift)
+        return share + _TOLERANCE >= effective_thresholds(model, self.params.lambda_shift)
