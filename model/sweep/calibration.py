@@ -7,8 +7,8 @@ fixed settings, and the free parameter calibrated, with its search bracket),
 ``calibrate`` (the root find).
 
 Rule: find the value p of the free parameter at which the mean participation (the
-``participation`` outcome of govsim.sweep.factorial: the weekly rate over the last 13
-weeks) of the scenario over a fixed set of replicate seeds equals the target t:
+``participation`` outcome of govsim.sweep.factorial: the weekly rate over the last 52
+reported weeks) of the scenario over a fixed set of replicate seeds equals the target t:
 f(p) = mean_r participation(p; seed_r) - t = 0, by Brent's method
 (``scipy.optimize.brentq``) on the bracket. The seeds are the same at every p (common
 random numbers), so f is a deterministic function of p and the root find is well posed
