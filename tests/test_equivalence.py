@@ -112,9 +112,7 @@ def test_to_residents_sums_sources_as_the_transposed_matrix_does(ran):
 
 def test_logit_utility_follows_the_formula_resident_by_resident():
     # A grievance weight and a thin budget, so that every term of the utility is in play.
-    scenario = small(
-        **{"decision.weights.stake": 0.5, "frictions.budget": 0.0, "issues.rate": 40.0}
-    )
+    scenario = small(**{"decision.weights.stake": 0.5, "frictions.budget": 0.0, "issues.rate": 40.0})
     ran = GovernanceModel(scenario, rng=7).run(9)
     w = ran.settings.decision.weights
     r = ran.population.residents
