@@ -140,6 +140,7 @@ def calibrate(
     workers: int = 1,
     executor: Executor | None = None,
     xtol: float = 1e-3,
+    progress: bool = False,
 ) -> Calibration:
     """Calibrate ``setting.parameter`` so that ``base`` (its baseline cell) meets ``target``.
 
@@ -152,6 +153,7 @@ def calibrate(
         workers: local processes (1: here), when no executor is given.
         executor: where the runs go (results do not depend on it).
         xtol: Brent's absolute tolerance on the parameter.
+        progress: a progress bar per evaluation (named by the value tried).
 
     Returns:
         The ``Calibration``.
@@ -166,8 +168,10 @@ def calibrate(
     evaluations: list[tuple[float, float]] = []
 
     def gap(value: float) -> float:
-        scenario = baseline.with_overrides(setting.overrides(value))
-        achieved = mean_participation(scenario, seeds, runner)
+        scenario = baseline.with_overrides(setting.overrides(value)).model_copy(
+            update={"name": f"calibrating {setting.rule}: {setting.parameter} = {value:.4g}"}
+        )
+        achieved = mean_participation(scenario, seeds, runner, progress=progress)
         evaluations.append((value, achieved))
         if abs(achieved - target) <= tolerance / 4:
             raise _CloseEnoughError(value)

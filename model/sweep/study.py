@@ -110,7 +110,7 @@ def run_study(
     if reference.parameter is not None:
         raise ValueError("the first rule setting is the reference: it has no parameter")
     baseline = cell_scenario(scenario, cells()[0]).with_overrides(reference.overrides())
-    target = mean_participation(baseline, seeds, runner)
+    target = mean_participation(baseline, seeds, runner, progress=progress)
     study = Study(settings=tuple(settings))
     study.calibrations.append(
         Calibration(reference.rule, None, None, target, tolerance, target, True)
@@ -118,7 +118,14 @@ def run_study(
     for setting in others:
         study.calibrations.append(
             calibrate(
-                scenario, setting, target, seeds, tolerance=tolerance, executor=runner, xtol=xtol
+                scenario,
+                setting,
+                target,
+                seeds,
+                tolerance=tolerance,
+                executor=runner,
+                xtol=xtol,
+                progress=progress,
             )
         )
     tables = [
