@@ -28,6 +28,8 @@ from govsim.validation import (
     QUICK,
     DockingResults,
     acceptance_checks,
+    cluster_band,
+    published_clusters,
     run_validation,
     settled,
 )
@@ -328,22 +330,44 @@ def test_checks_fail_when_a_result_is_outside_the_published_band():
         for label in (individual, per_game, regular):
             results.pgg.append({"curve": label, "eta": eta, "cooperators": 0.9})
     results.deffuant = [{"confidence": d, "clusters": 3.0} for d in (0.1, 0.5)]
+    # Meetings: 4 clusters at d = 0.1 (within 1 of 5), but two at d = 0.5 (no consensus).
+    results.meetings = [{"confidence": 0.1, "clusters": 4}, {"confidence": 0.5, "clusters": 2}]
+    # Brock-Durlauf: w = 2 right; w = 6 from the low start on the high branch; h = 0 right.
+    bd = [("w = 2", 2.0, -2.0, 0.05, 0.156), ("w = 2", 2.0, -2.0, 0.95, 0.156)]
+    bd += [("w = 6", 6.0, -3.0, 0.05, 0.929), ("w = 6", 6.0, -3.0, 0.95, 0.929)]
+    bd += [("a = -w/2", 6.0, -3.0, 0.05, 0.071), ("a = -w/2", 6.0, -3.0, 0.95, 0.929)]
+    results.brock_durlauf = [
+        {"curve": c, "w": w, "a": a, "start": start, "share": share} for c, w, a, start, share in bd
+    ]
     results.granovetter = {"thresholds 0..99": [0, 1, 2], "threshold 1 moved to 2": [0, 1, 2]}
     checks = acceptance_checks(results)
     assert not DockingResults(QUICK, checks=checks).passed
     # Fail: regular graphs die out; scale-free wins where regular dies; onset order;
-    # floor(1/(2d)); consensus; threshold moved. Pass: the rest, which these numbers meet.
-    assert [c.passed for c in checks] == [
-        False,
-        False,
-        False,
-        True,
-        False,
-        True,
-        False,
-        True,
-        False,
+    # floor(1/(2d)); consensus (pairs, meetings); w = 6 from below; threshold moved.
+    # Pass: the rest, which these numbers meet.
+    assert [(c.experiment, c.passed) for c in checks] == [
+        ("Santos et al. 2008", False),
+        ("Santos et al. 2008", False),
+        ("Santos et al. 2008", False),
+        ("Santos et al. 2008", True),
+        ("Deffuant et al. 2000", False),
+        ("Deffuant et al. 2000", True),
+        ("Deffuant et al. 2000", False),
+        ("Deffuant et al. 2000, meeting format", True),
+        ("Deffuant et al. 2000, meeting format", True),
+        ("Deffuant et al. 2000, meeting format", False),
+        ("Brock & Durlauf 2001", True),
+        ("Brock & Durlauf 2001", False),
+        ("Brock & Durlauf 2001", True),
+        ("Granovetter 1978", True),
+        ("Granovetter 1978", False),
     ]
+
+
+def test_deffuant_band_is_the_published_rule_at_every_d():
+    # The band was once widened to 15% at d < 0.1 after a result was seen; it is 1 again.
+    assert [cluster_band(d) for d in (0.02, 0.05, 0.1, 0.3)] == [1.0] * 4
+    assert [published_clusters(d) for d in (0.05, 0.1, 0.15, 0.5, 0.6)] == [10, 5, 3, 1, 1]
 
 
 def test_validation_refuses_a_file_as_its_folder(tmp_path):

@@ -27,6 +27,7 @@ def test_the_analyst_notebooks_are_there():
         "04_sensitivity",
         "05_countermeasures",
         "06_quickstart_zh",
+        "07_factorial",
     ]
 
 

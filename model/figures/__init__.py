@@ -13,7 +13,9 @@ Core objects, by module:
 - ``sweep``: ``sweep_heatmap_figure`` (a two-parameter grid sweep);
 - ``sensitivity``: ``sensitivity_figure`` (a sobol or morris sweep's indices);
 - ``docking`` (``govsim validate``): ``pgg_figure``, ``deffuant_figure``,
-  ``cascade_figure``;
+  ``brock_durlauf_figure``, ``cascade_figure``;
+- ``factorial``: ``shapley_figure`` and ``interaction_figure`` (the decomposition of
+  the innovations under each decision rule, docs/ROBUSTNESS.md);
 - ``palette``: the one palette of the figures and the dashboard (``KIND_COLOURS``);
 - ``fonts``: the CJK font Chinese text is drawn in (``use_cjk_fallback``).
 
@@ -35,7 +37,13 @@ from govsim.figures.comparison import (
     effect_size_figure,
     scorecard_comparison_figure,
 )
-from govsim.figures.docking import cascade_figure, deffuant_figure, pgg_figure
+from govsim.figures.docking import (
+    brock_durlauf_figure,
+    cascade_figure,
+    deffuant_figure,
+    pgg_figure,
+)
+from govsim.figures.factorial import interaction_figure, shapley_figure
 from govsim.figures.fonts import CJK_FAMILY, cjk_font_path, use_cjk_fallback
 from govsim.figures.network import network_figure, network_sample, sample_blocks
 from govsim.figures.palette import KIND_COLOURS
@@ -48,6 +56,7 @@ use_cjk_fallback()
 __all__ = [
     "CJK_FAMILY",
     "KIND_COLOURS",
+    "brock_durlauf_figure",
     "cascade_figure",
     "cjk_font_path",
     "comparison_figures",
@@ -56,6 +65,7 @@ __all__ = [
     "difference_heatmap_figure",
     "distributions_figure",
     "effect_size_figure",
+    "interaction_figure",
     "network_figure",
     "network_sample",
     "pgg_figure",
@@ -63,6 +73,7 @@ __all__ = [
     "sample_blocks",
     "scorecard_comparison_figure",
     "sensitivity_figure",
+    "shapley_figure",
     "sweep_heatmap_figure",
     "timeseries_figure",
     "use_cjk_fallback",

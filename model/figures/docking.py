@@ -1,13 +1,17 @@
 """The docking figures (``govsim validate``): govsim's numbers beside the published ones.
 
 Core objects: ``pgg_figure`` (the public goods game on graphs against Santos, Santos &
-Pacheco 2008), ``deffuant_figure`` (bounded confidence against Deffuant et al. 2000)
-and ``cascade_figure`` (the threshold cascade against Granovetter 1978). Each draws
-from plain data (the curves and the published values, computed by
-``govsim.validation``), so the figures know nothing of how the docking runs.
+Pacheco 2008), ``deffuant_figure`` (bounded confidence against Deffuant et al. 2000,
+random pairs or the meeting format), ``brock_durlauf_figure`` (the logit rule with
+social influence against the mean-field equilibria of Brock & Durlauf 2001, one
+``EquilibriumPanel`` per curve) and ``cascade_figure`` (the threshold cascade against
+Granovetter 1978). Each draws from plain data (the curves and the published values,
+computed by ``govsim.validation``), so the figures know nothing of how the docking runs.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -15,7 +19,13 @@ from matplotlib.figure import Figure
 from govsim.figures.palette import DOCKING_COLOURS
 from govsim.text import say
 
-__all__ = ["cascade_figure", "deffuant_figure", "pgg_figure"]
+__all__ = [
+    "EquilibriumPanel",
+    "brock_durlauf_figure",
+    "cascade_figure",
+    "deffuant_figure",
+    "pgg_figure",
+]
 
 
 def pgg_figure(curves: dict[str, dict[float, list[float]]]) -> Figure:
@@ -61,6 +71,8 @@ def deffuant_figure(
     grid: np.ndarray,
     published: np.ndarray,
     band: np.ndarray,
+    title: str | None = None,
+    ylabel: str | None = None,
 ) -> Figure:
     """Opinion clusters against the confidence bound d, with the published rule.
 
@@ -69,6 +81,8 @@ def deffuant_figure(
         grid: the d at which the published rule is drawn.
         published: the published number of clusters at each d of ``grid``.
         band: the half-width of the acceptance band at each d of ``grid``.
+        title: the figure's title (which format of exchange).
+        ylabel: the y axis label (who is counted).
     """
     figure = Figure(figsize=(7, 4.5), layout="constrained")
     axes = figure.add_subplot()
@@ -94,10 +108,73 @@ def deffuant_figure(
     )
     axes.set(
         xlabel=say("docking.confidence"),
-        ylabel=say("docking.clusters"),
-        title=say("docking.deffuant_title"),
+        ylabel=ylabel if ylabel is not None else say("docking.clusters"),
+        title=title if title is not None else say("docking.deffuant_title"),
     )
     axes.legend(fontsize="small")
+    return figure
+
+
+@dataclass
+class EquilibriumPanel:
+    """One panel of the Brock-Durlauf figure: the equilibria along x and govsim's shares.
+
+    Attributes:
+        title, xlabel: the panel's title and x axis.
+        grid: x values at which the equilibria are drawn.
+        low, high: the lower and upper stable equilibrium at each x (equal where there
+            is one; NaN where there is none).
+        unstable: the unstable equilibrium at each x (NaN where there is none).
+        points: per starting share, (x, govsim's mean share, one share per replicate).
+    """
+
+    title: str
+    xlabel: str
+    grid: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    unstable: np.ndarray
+    points: dict[float, tuple[np.ndarray, np.ndarray, list[list[float]]]] = field(
+        default_factory=dict
+    )
+
+
+def _broken(values: np.ndarray, jump: float = 0.1) -> np.ndarray:
+    """The branch with a gap wherever it jumps (at a fold), so no vertical line is drawn."""
+    out = np.array(values, dtype=float)
+    out[1:][np.abs(np.diff(out)) > jump] = np.nan
+    return out
+
+
+def brock_durlauf_figure(panels: list[EquilibriumPanel]) -> Figure:
+    """The share taking part in govsim against the mean-field equilibria, a panel per curve."""
+    figure = Figure(figsize=(4.2 * max(1, len(panels)), 4.2), layout="constrained")
+    low_colour, high_colour = DOCKING_COLOURS["cascade"]
+    for index, panel in enumerate(panels):
+        axes = figure.add_subplot(1, len(panels), index + 1)
+        axes.plot(panel.grid, _broken(panel.low), color="black", label="stable equilibrium")
+        axes.plot(panel.grid, _broken(panel.high), color="black")
+        axes.plot(
+            panel.grid,
+            _broken(panel.unstable),
+            color="black",
+            linestyle="--",
+            label="unstable equilibrium",
+        )
+        for (start, (xs, means, values)), colour, marker in zip(
+            sorted(panel.points.items()), (low_colour, high_colour), ("^", "v"), strict=False
+        ):
+            for x, replicate in zip(xs, values, strict=True):
+                axes.scatter([x] * len(replicate), replicate, color=colour, alpha=0.3, s=10)
+            axes.plot(
+                xs, means, linestyle="none", marker=marker, color=colour,
+                label=f"govsim from {start:g}",
+            )  # fmt: skip
+        axes.set(xlabel=panel.xlabel, ylabel="share taking part", ylim=(-0.02, 1.02))
+        axes.set_title(panel.title, fontsize="medium")
+        if index == 0:
+            axes.legend(fontsize="small", loc="upper left")
+    figure.suptitle("Logit rule with social influence: govsim vs Brock & Durlauf (2001)")
     return figure
 
 

@@ -15,6 +15,11 @@ from govsim.scenario.section import Section, Share
 __all__ = ["Decision", "LogitWeights"]
 
 
+def _inverse(weight: float) -> float:
+    """1 / weight, or 0 for a weight of 0 or less (no channel to scale)."""
+    return 1.0 / weight if weight > 0 else 0.0
+
+
 class LogitWeights(Section):
     """Weights of the logit participation rule (docs/ODD.md, "participation").
 
@@ -87,10 +92,30 @@ class Decision(Section):
         description="threshold rule: one threshold per resident, as shares of the "
         "population (0..1); overrides mean and sd.",
     )
-    initial_participants: Share = Field(
-        0.5,
-        description="threshold and imitation rules: share taking part at step 0 for "
-        "imitation; threshold rule starts from nobody unless thresholds of 0 exist.",
+    initial_participants: Share | None = Field(
+        None,
+        description="Share of residents, placed at random, taking part in week 0 (before "
+        "the warm-up). Default: 0.5 under the imitation rule (Santos et al. 2008), nobody "
+        "under the logit and threshold rules. Set it to start the logit rule high or low "
+        "(which equilibrium it reaches can depend on the start, Brock & Durlauf 2001).",
+    )
+    threshold_shift: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="threshold rule: lambda, how far one unit of governance utility (being "
+        "asked, points, efficacy and trust gained, ...) lowers a resident's threshold, in "
+        "shares. Default: 1 / weights.neighbours, the threshold rule as the deterministic "
+        "limit of the logit rule (docs/ODD.md 7.4). 0: thresholds ignore governance.",
+    )
+    payoff_scale: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="imitation rule: kappa, the private benefit of cooperating per unit of "
+        "governance utility, as a share of the cooperator's cost (what it puts into its "
+        "games). Default: 1 / weights.time_cost, since the contribution is time (docs/ODD.md "
+        "7.4). 0: payoffs ignore governance.",
     )
     enhancement: float = Field(
         3.0, ge=0.0, le=1000.0, description="imitation rule: enhancement factor r."
@@ -100,3 +125,17 @@ class Decision(Section):
         description="imitation rule: a cooperator pays c per game, or c in total "
         "split over its games.",
     )
+
+    @property
+    def lambda_shift(self) -> float:
+        """Lambda of the threshold rule: ``threshold_shift``, or 1 / b_N by default."""
+        if self.threshold_shift is not None:
+            return self.threshold_shift
+        return _inverse(self.weights.neighbours)
+
+    @property
+    def kappa_scale(self) -> float:
+        """Kappa of the imitation rule: ``payoff_scale``, or 1 / b_C by default."""
+        if self.payoff_scale is not None:
+            return self.payoff_scale
+        return _inverse(self.weights.time_cost)

@@ -28,11 +28,19 @@ Modules, one job each, in the order a sweep goes through them:
 - ``tables``: runs.csv and summary.csv (``write_tables``);
 - ``indices``: SALib's analysis of the sampled design (``sobol_indices``,
   ``morris_indices``, ``indices``);
-- ``run``: ``run_sweep`` and ``SweepResult``.
+- ``run``: ``run_sweep`` and ``SweepResult``;
+- ``factorial``: the 2^5 factorial of the innovations with paired replicates
+  (``run_factorial``, ``cells``, ``OUTCOMES``), ``calibration``: one rule parameter
+  calibrated to a participation (``calibrate``, ``RULE_SETTINGS``), and ``study``:
+  every rule calibrated, then its factorial (``run_study``, ``Study``); their tables
+  are read by govsim.analysis.shapley and govsim.analysis.robustness
+  (docs/ROBUSTNESS.md).
 """
 
+from govsim.sweep.calibration import RULE_SETTINGS, Calibration, RuleSetting, calibrate
 from govsim.sweep.checks import load_sweep, make_sweep, metric_names
 from govsim.sweep.design import design_points, design_size, problem, sample
+from govsim.sweep.factorial import FACTORS, OUTCOMES, cell_label, cells, run_factorial
 from govsim.sweep.indices import (
     MORRIS_COLUMNS,
     SOBOL_COLUMNS,
@@ -44,6 +52,7 @@ from govsim.sweep.parameters import Parameter
 from govsim.sweep.resume import check_resumable, finished_runs
 from govsim.sweep.run import SensitivityFigure, SweepResult, run_sweep
 from govsim.sweep.spec import DESIGNS, MAX_POINTS, RESERVED, Range, SweepError, SweepSpec
+from govsim.sweep.study import Study, run_study
 from govsim.sweep.sweep import RUN_IDS, SAMPLE_PREFIX, Sweep, run_seed
 from govsim.sweep.tables import RUN_FACTS, write_tables
 from govsim.sweep.tasks import (
@@ -61,25 +70,34 @@ from govsim.sweep.tasks import (
 
 __all__ = [
     "DESIGNS",
+    "FACTORS",
     "MAX_POINTS",
     "MIN_TASKS",
     "MORRIS_COLUMNS",
+    "OUTCOMES",
     "RESERVED",
+    "RULE_SETTINGS",
     "RUN_FACTS",
     "RUN_IDS",
     "SAMPLE_PREFIX",
     "SOBOL_COLUMNS",
     "TASK_SECONDS",
     "Batching",
+    "Calibration",
     "Parameter",
     "Range",
+    "RuleSetting",
     "SensitivityFigure",
+    "Study",
     "Sweep",
     "SweepError",
     "SweepResult",
     "SweepSpec",
     "SweepTask",
     "TaskReport",
+    "calibrate",
+    "cell_label",
+    "cells",
     "check_resumable",
     "design_points",
     "design_size",
@@ -93,7 +111,9 @@ __all__ = [
     "plan_batching",
     "plan_tasks",
     "problem",
+    "run_factorial",
     "run_seed",
+    "run_study",
     "run_sweep",
     "run_task",
     "sample",

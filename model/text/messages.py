@@ -266,6 +266,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Bounded confidence: govsim vs Deffuant et al. (2000)",
         "有限信任模型：govsim 与 Deffuant 等（2000）对照",
     ),
+    "docking.deffuant_meetings_title": (
+        "Bounded confidence in a deliberation meeting: govsim vs Deffuant et al. (2000)",
+        "协商议事会中的有限信任：govsim 与 Deffuant 等（2000）对照",
+    ),
+    "docking.clusters_attendees": (
+        "opinion clusters (>= 2% of attendees)",
+        "意见群体数（≥ 2% 参会者）",
+    ),
+    "factorial.shapley_label": ("{rule}: Shapley value", "{rule}：Shapley 值"),
+    "factorial.alone": ("alone (one at a time)", "单独实施（逐一）"),
+    "factorial.effect": ("effect on the outcome", "对结果的效应"),
+    "factorial.shapley_title": (
+        "Shapley values of the five innovations (bars: 95% bootstrap intervals; {caveat})",
+        "五项创新的 Shapley 值（误差线：95% 自助法区间；{caveat}）",
+    ),
+    "factorial.none_matters": ("no interaction matters", "没有显著的交互作用"),
+    "factorial.dividend": ("interaction (dividend)", "交互作用（Harsanyi 红利）"),
+    "factorial.interaction_title": (
+        "Interactions of the innovations that matter ({legend}; faded: not under that rule)",
+        "显著的创新交互作用（{legend}；浅色：该规则下不显著）",
+    ),
     "docking.band": ("acceptance band", "接受区间"),
     "docking.deffuant_rule": ("Deffuant 2000: floor(1/(2d))", "Deffuant 2000：floor(1/(2d))"),
     "docking.govsim_mean": ("govsim (mean; dots: replicates)", "govsim（均值；点：各次重复）"),

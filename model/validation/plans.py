@@ -2,9 +2,12 @@
 
 Core objects: ``Plan`` (how much to run) with its two presets ``FULL`` (the documented
 numbers) and ``QUICK`` (seconds, for tests), ``Task`` (one model run) and the task
-lists of the three experiments: ``pgg_tasks`` (the public goods game on graphs,
-``PGG_CURVES``), ``deffuant_tasks`` (bounded confidence) and ``cascade_tasks`` (the
-threshold cascade), built from the scenarios in ``DOCKING_SCENARIOS``.
+lists of the five experiments: ``pgg_tasks`` (the public goods game on graphs,
+``PGG_CURVES``), ``deffuant_tasks`` (bounded confidence, random pairs),
+``meeting_tasks`` (bounded confidence in the format of a deliberation meeting),
+``brock_durlauf_tasks`` (the logit rule with social influence against its mean-field
+equilibria) and ``cascade_tasks`` (the threshold cascade), built from the scenarios in
+``DOCKING_SCENARIOS``.
 
 Replicate r of every curve uses the same seed, so the scale-free curves of both cost
 schemes share their graphs and initial cooperators (common random numbers).
@@ -21,14 +24,18 @@ from govsim.runs import replicate_seeds
 from govsim.scenario import Scenario, load_scenario
 
 __all__ = [
+    "BD_STARTS",
     "DOCKING_SCENARIOS",
     "FULL",
     "PGG_CURVES",
     "QUICK",
     "Plan",
     "Task",
+    "brock_durlauf_points",
+    "brock_durlauf_tasks",
     "cascade_tasks",
     "deffuant_tasks",
+    "meeting_tasks",
     "pgg_tasks",
 ]
 
@@ -41,6 +48,8 @@ PGG_CURVES = (
     ("scale-free, cost per game", "barabasi_albert", "per_game"),
     ("regular", "random_regular", "per_game"),
 )
+#: Starting shares of the Brock-Durlauf runs: from below and from above.
+BD_STARTS = (0.05, 0.95)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,14 @@ class Plan:
         deffuant_residents, deffuant_confidences, deffuant_replicates: the same for
             the bounded-confidence runs (pairs per week: residents / 2).
         deffuant_max_steps: weeks after which a run that has not settled stops.
+        meeting_attendees, meeting_confidences, meeting_replicates,
+            meeting_max_rounds: the same in the format of a deliberation meeting
+            (attendees paired anew every round; rounds at most).
+        bd_residents, bd_weeks, bd_window: the Brock-Durlauf runs' size, weeks, and
+            the last weeks averaged for the share taking part.
+        bd_curves: (w, values of a) of each curve of share against a.
+        bd_critical: the w run at the symmetric point a = -w / 2 (h = 0).
+        bd_replicates: runs per (a, w, start).
     """
 
     name: str
@@ -67,6 +84,16 @@ class Plan:
     deffuant_confidences: tuple[float, ...]
     deffuant_replicates: int
     deffuant_max_steps: int
+    meeting_attendees: int
+    meeting_confidences: tuple[float, ...]
+    meeting_replicates: int
+    meeting_max_rounds: int
+    bd_residents: int
+    bd_weeks: int
+    bd_window: int
+    bd_curves: tuple[tuple[float, tuple[float, ...]], ...]
+    bd_critical: tuple[float, ...]
+    bd_replicates: int
 
 
 FULL = Plan(
@@ -80,6 +107,19 @@ FULL = Plan(
     deffuant_confidences=(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6),
     deffuant_replicates=10,
     deffuant_max_steps=3000,
+    meeting_attendees=1000,
+    meeting_confidences=(0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6),
+    meeting_replicates=10,
+    meeting_max_rounds=3000,
+    bd_residents=1000,
+    bd_weeks=300,
+    bd_window=200,
+    bd_curves=(
+        (2.0, (-3.0, -2.0, -1.0, 0.0, 1.0)),
+        (6.0, (-5.0, -4.0, -3.2, -3.0, -2.8, -2.0, -1.0)),
+    ),
+    bd_critical=(2.0, 3.0, 5.0, 6.0, 8.0),
+    bd_replicates=3,
 )
 QUICK = Plan(
     name="quick",
@@ -92,6 +132,16 @@ QUICK = Plan(
     deffuant_confidences=(0.1, 0.2, 0.3, 0.5),
     deffuant_replicates=2,
     deffuant_max_steps=1000,
+    meeting_attendees=300,
+    meeting_confidences=(0.1, 0.2, 0.3, 0.5),
+    meeting_replicates=2,
+    meeting_max_rounds=1000,
+    bd_residents=300,
+    bd_weeks=150,
+    bd_window=100,
+    bd_curves=((2.0, (-2.0, 0.0)), (6.0, (-4.0, -3.0, -2.0))),
+    bd_critical=(3.0, 6.0),
+    bd_replicates=1,
 )
 
 
@@ -175,3 +225,68 @@ def cascade_tasks() -> list[Task]:
         Task("cascade", base, base.seed, {"case": "thresholds 0..99"}, base.steps),
         Task("cascade", changed, base.seed, {"case": "threshold 1 moved to 2"}, base.steps),
     ]
+
+
+def meeting_tasks(plan: Plan) -> list[Task]:
+    """Bounded confidence in the meeting format: every confidence bound x replicate.
+
+    One meeting of ``meeting_attendees`` with opinions uniform on [0, 1] on one issue,
+    the deliberation settings of deffuant2000.yaml (mu = 0.5) with ``confidence`` d.
+    """
+    base = load_scenario(DOCKING_SCENARIOS / "deffuant2000.yaml")
+    seeds = replicate_seeds(base.seed, plan.meeting_replicates)
+    tasks = []
+    for d in plan.meeting_confidences:
+        scenario = base.with_overrides(
+            {
+                "mechanisms.deliberation.confidence": d,
+                "mechanisms.deliberation.meeting_size": plan.meeting_attendees,
+            }
+        )
+        tasks += [
+            Task(
+                "meetings",
+                scenario,
+                seed,
+                {"confidence": d, "replicate": replicate},
+                plan.meeting_max_rounds,
+            )
+            for replicate, seed in enumerate(seeds)
+        ]
+    return tasks
+
+
+def brock_durlauf_points(plan: Plan) -> list[tuple[str, float, float]]:
+    """(curve, w, a) of every point: each curve's grid, then a = -w / 2 for each critical w."""
+    points = [(f"w = {w:g}", w, a) for w, values in plan.bd_curves for a in values]
+    return points + [("a = -w/2", w, -w / 2) for w in plan.bd_critical]
+
+
+def brock_durlauf_tasks(plan: Plan) -> list[Task]:
+    """The logit rule with social influence: every (a, w) point x start x replicate."""
+    base = load_scenario(DOCKING_SCENARIOS / "brock_durlauf2001.yaml")
+    seeds = replicate_seeds(base.seed, plan.bd_replicates)
+    tasks = []
+    for curve, w, a in brock_durlauf_points(plan):
+        for start in BD_STARTS:
+            scenario = base.with_overrides(
+                {
+                    "population.residents": plan.bd_residents,
+                    "population.block_size": plan.bd_residents,
+                    "decision.weights.intercept": a,
+                    "decision.weights.neighbours": w,
+                    "decision.initial_participants": start,
+                }
+            )
+            tasks += [
+                Task(
+                    "brock_durlauf",
+                    scenario,
+                    seed,
+                    {"curve": curve, "w": w, "a": a, "start": start, "replicate": replicate},
+                    plan.bd_weeks,
+                    plan.bd_window,
+                )
+                for replicate, seed in enumerate(seeds)
+            ]
+    return tasks

@@ -18,7 +18,16 @@ from tqdm.auto import tqdm
 from govsim import store
 from govsim.runs import executor_for
 from govsim.validation.checks import DockingResults, acceptance_checks
-from govsim.validation.plans import FULL, QUICK, Plan, cascade_tasks, deffuant_tasks, pgg_tasks
+from govsim.validation.plans import (
+    FULL,
+    QUICK,
+    Plan,
+    brock_durlauf_tasks,
+    cascade_tasks,
+    deffuant_tasks,
+    meeting_tasks,
+    pgg_tasks,
+)
 from govsim.validation.report import write_report
 from govsim.validation.tasks import run_task
 
@@ -28,8 +37,17 @@ __all__ = ["DEFAULT_OUT", "run_docking", "run_validation", "verdict"]
 DEFAULT_OUT = Path("results") / "validation"
 
 
+#: How each experiment's rows are ordered (tasks finish in any order on workers).
+_ORDER = {
+    "deffuant": ("confidence", "replicate"),
+    "meetings": ("confidence", "replicate"),
+    "brock_durlauf": ("curve", "w", "a", "start", "replicate"),
+    "pgg": ("curve", "eta", "replicate"),
+}
+
+
 def run_docking(plan: Plan = FULL, *, workers: int = 1, progress: bool = True) -> DockingResults:
-    """Run the three docking experiments and check them against the published results.
+    """Run the five docking experiments and check them against the published results.
 
     Args:
         plan: how much to run (``FULL`` for the documented numbers, ``QUICK`` for tests).
@@ -44,6 +62,8 @@ def run_docking(plan: Plan = FULL, *, workers: int = 1, progress: bool = True) -
     for experiment, tasks in (
         ("granovetter", cascade_tasks()),
         ("deffuant", deffuant_tasks(plan)),
+        ("meetings", meeting_tasks(plan)),
+        ("brock_durlauf", brock_durlauf_tasks(plan)),
         ("pgg", pgg_tasks(plan)),
     ):
         start = time.perf_counter()
@@ -60,12 +80,7 @@ def run_docking(plan: Plan = FULL, *, workers: int = 1, progress: bool = True) -
         if experiment == "granovetter":
             results.granovetter = {row["case"]: row["participants"] for row in rows}
         else:
-            key = (
-                ("curve", "eta", "replicate")
-                if experiment == "pgg"
-                else ("confidence", "replicate")
-            )
-            rows.sort(key=lambda row: tuple(row[k] for k in key))
+            rows.sort(key=lambda row: tuple(row[k] for k in _ORDER[experiment]))
             setattr(results, experiment, rows)
     results.seconds["total"] = sum(results.seconds.values())
     results.checks = acceptance_checks(results)

@@ -5,9 +5,11 @@ Core objects: ``run_task`` (run one ``Task``, in this process or a worker) and
 clusters).
 
 Absorbing states stop a public goods run early (nobody can copy a choice nobody
-holds) and settled opinions stop a Deffuant run early (groups d or more apart never
-meet again, and each group narrower than d ends as one cluster): both give the
-numbers the full horizon would give.
+holds) and settled opinions stop a Deffuant run, pairwise or in a meeting, early
+(groups d or more apart never meet again, and each group narrower than d ends as one
+cluster): both give the numbers the full horizon would give. The meeting runs call the
+meeting kernel (``kernels.deliberate_agenda``) the deliberation mechanism calls; the
+Brock-Durlauf runs are whole models under the logit rule.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from govsim.sim import kernels
 from govsim.sim.governance import GovernanceModel
 from govsim.sim.metrics import opinion_clusters
 from govsim.validation.plans import Task
@@ -29,6 +32,10 @@ def run_task(task: Task) -> dict[str, Any]:
         return _run_public_goods(task)
     if task.experiment == "deffuant":
         return _run_deffuant(task)
+    if task.experiment == "meetings":
+        return _run_meeting(task)
+    if task.experiment == "brock_durlauf":
+        return _run_brock_durlauf(task)
     return _run_cascade(task)
 
 
@@ -87,6 +94,47 @@ def _run_deffuant(task: Task) -> dict[str, Any]:
         "spread": model.current_metrics["opinion_spread"],
         "weeks": steps,
         "settled": settled(opinions, confidence),
+    }
+
+
+def _run_meeting(task: Task) -> dict[str, Any]:
+    """One deliberation meeting's exchange (``kernels.deliberate_agenda``) until settled.
+
+    The meeting's format, as ``Deliberation._meeting`` runs it: ``meeting_size``
+    attendees, opinions uniform on [0, 1] on one issue; every round pairs the seats of
+    a fresh random permutation (each attendee talks to one other per round), and a pair
+    closer than d moves mu of the way together. Rounds run ten at a time until the
+    opinions have settled (``settled``) or ``task.steps`` rounds.
+    """
+    p = task.scenario.mechanisms.deliberation
+    rng = np.random.default_rng(task.seed)
+    opinions = rng.random((1, p.meeting_size))
+    rounds = 0
+    while rounds < task.steps and not settled(opinions[0], p.confidence):
+        seats = np.empty((10, p.meeting_size), np.int64)
+        seats[:] = np.arange(p.meeting_size)
+        rng.permuted(seats, axis=1, out=seats)
+        kernels.deliberate_agenda(opinions, seats, p.confidence, p.convergence, p.consensus_band)
+        rounds += 10
+    return {
+        **task.labels,
+        "seed": task.seed,
+        "clusters": opinion_clusters(opinions[0]),
+        "rounds": rounds,
+        "settled": settled(opinions[0], p.confidence),
+    }
+
+
+def _run_brock_durlauf(task: Task) -> dict[str, Any]:
+    """The logit rule with social influence: mean share taking part over the last weeks."""
+    model = GovernanceModel(task.scenario, rng=task.seed, agent_interval=0)
+    model.run(task.steps)
+    shares = model.metrics_frame()["participation_rate"].to_numpy(dtype=float)
+    return {
+        **task.labels,
+        "seed": task.seed,
+        "share": float(np.mean(shares[-task.window :])),
+        "final": float(shares[-1]),
     }
 
 

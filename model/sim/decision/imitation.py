@@ -26,6 +26,22 @@ M_xy = sum_j max(0, Q_yj - Q_xj). Residents without ties keep their choice. At
 step 0 a share ``initial_participants`` (0.5 in the paper) cooperates, placed at
 random.
 
+Governance reaches the game as a private benefit of cooperating (decision/base.py,
+``governance_utility``): a cooperator x also gets
+
+    B_x = kappa Delta v_x e_x (k_x + 1),
+
+Delta v_x what this week's governance adds to its private utility (being asked,
+points, crowding out, a grievance, efficacy and trust gained), kappa
+(``decision.payoff_scale``, by default 1 / b_C) and e_x (k_x + 1) what x puts into its
+games in total (its cost of cooperating). So P = (Q + diag(B)) s, and M_xy is taken over that matrix
+(exact, as above; only the entries of x and y change). Why kappa = 1 / b_C (0.333 at
+the default time-cost weight b_C = 3): what a cooperator puts in is its time, and b_C
+is the utility of giving all of one's time in the logit rule, so one unit of utility
+is worth 1 / b_C of the cost of cooperating. Being mobilised (b_M = 1.4) then pays back
+47% of that cost. With every channel at rest B = 0 and the game is the published one
+exactly (the docking scenario scenarios/docking/pgg_santos2008.yaml).
+
 Ties are fixed in the published model, so the adjacency, the degrees and every
 M_xy are computed once and kept until the tie structure changes (a new tie
 matrix, or ties dropped from it); with the governance layers on, ties change and
@@ -46,13 +62,13 @@ how much that moves the cooperation curve near its onset.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
-from govsim.sim.decision.base import DecisionRule
+from govsim.sim.decision.base import DecisionRule, governance_utility
 
 if TYPE_CHECKING:
     from govsim.sim.governance import GovernanceModel
@@ -71,6 +87,9 @@ class PublicGoodsGame:
         enhancement: r.
         normaliser: M_xy for every stored entry (x, y) of ``adjacency``, aligned with
             ``adjacency.indices``.
+        own_gap, other_gap, rest: per stored entry (x, y), with D = Q_y. - Q_x.:
+            D_x, D_y and M_xy - max(0, D_x) - max(0, D_y) (the terms private benefits
+            change, ``normaliser_with``).
     """
 
     adjacency: sp.csr_matrix
@@ -79,6 +98,9 @@ class PublicGoodsGame:
     effort: np.ndarray
     enhancement: float
     normaliser: np.ndarray
+    own_gap: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    other_gap: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    rest: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
     @classmethod
     def build(cls, ties: sp.csr_matrix, enhancement: float, cost: str) -> PublicGoodsGame:
@@ -91,14 +113,36 @@ class PublicGoodsGame:
         players = degree + 1.0
         effort = np.ones(degree.size) if cost == "per_game" else 1.0 / players
         game = cls(adjacency, degree, players, effort, enhancement, np.zeros(0))
-        game.normaliser = game._largest_differences()
+        game._largest_differences()
         return game
 
-    def payoffs(self, cooperating: np.ndarray) -> np.ndarray:
-        """P_x of every node over the k_x + 1 games it plays (module docstring)."""
+    @property
+    def cost(self) -> np.ndarray:
+        """e_x (k_x + 1): what a cooperator puts into its games in total."""
+        return self.effort * self.players
+
+    def payoffs(self, cooperating: np.ndarray, benefit: np.ndarray | None = None) -> np.ndarray:
+        """P_x of every node over the k_x + 1 games it plays, plus s_x B_x (docstring)."""
         given = cooperating * self.effort
         share = self.enhancement * (given + self.adjacency @ given) / self.players
-        return share + self.adjacency @ share - given * self.players
+        payoff = share + self.adjacency @ share - given * self.players
+        return payoff if benefit is None else payoff + cooperating * benefit
+
+    def normaliser_with(self, benefit: np.ndarray | None) -> np.ndarray:
+        """M_xy over Q + diag(B): only the columns x and y of the row Q_y. - Q_x. change.
+
+        Rule: M'_xy = rest_xy + max(0, D_y + B_y) + max(0, D_x - B_x); without benefits
+        (``None``), the M_xy of the published game, as computed once.
+        """
+        if benefit is None or self.adjacency.nnz == 0:
+            return self.normaliser
+        x = np.repeat(np.arange(self.degree.size), self.degree)
+        y = self.adjacency.indices
+        return (
+            self.rest
+            + np.maximum(0.0, self.other_gap + benefit[y])
+            + np.maximum(0.0, self.own_gap - benefit[x])
+        )
 
     def payoff_matrix(self) -> sp.csr_matrix:
         """Q with P = Q s: Q = r (I + A) diag(1/n) (I + A) diag(e) - diag(e n)."""
@@ -111,11 +155,14 @@ class PublicGoodsGame:
         )
         return (q - sp.diags(self.effort * self.players)).tocsr()
 
-    def _largest_differences(self) -> np.ndarray:
-        """M_xy = max over all strategy profiles of P_y - P_x = sum_j max(0, Q_yj - Q_xj)."""
+    def _largest_differences(self) -> None:
+        """M_xy = max over all strategy profiles of P_y - P_x = sum_j max(0, Q_yj - Q_xj).
+
+        Also keeps, per entry, D_x, D_y and the rest of the sum (``normaliser_with``).
+        """
         adjacency = self.adjacency
         if adjacency.nnz == 0:
-            return np.zeros(0)
+            return
         rows = np.repeat(np.arange(adjacency.shape[0]), self.degree)
         entries = np.arange(adjacency.nnz)
         # One row per stored entry (x, y): +1 on y, -1 on x, so (select @ Q)[e] = Q_y - Q_x.
@@ -128,18 +175,32 @@ class PublicGoodsGame:
         )
         difference = (select @ self.payoff_matrix()).tocsr()
         difference.sum_duplicates()
+        self.own_gap = np.asarray(difference[entries, rows]).ravel()
+        self.other_gap = np.asarray(difference[entries, adjacency.indices]).ravel()
         difference.data = np.maximum(difference.data, 0.0)
-        return np.asarray(difference.sum(axis=1)).ravel()
+        self.normaliser = np.asarray(difference.sum(axis=1)).ravel()
+        self.rest = np.maximum(
+            0.0,
+            self.normaliser - np.maximum(0.0, self.own_gap) - np.maximum(0.0, self.other_gap),
+        )
 
-    def imitate(self, strategy: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One synchronous generation of proportional imitation; returns the new choices."""
-        payoff = self.payoffs(strategy.astype(np.float64))
+    def imitate(
+        self,
+        strategy: np.ndarray,
+        rng: np.random.Generator,
+        benefit: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """One synchronous generation of proportional imitation; returns the new choices.
+
+        ``benefit``: B_x, the private benefit of cooperating (``None``: the published game).
+        """
+        payoff = self.payoffs(strategy.astype(np.float64), benefit)
         new = strategy.copy()
         x = np.flatnonzero(self.degree > 0)
         pick = self.adjacency.indptr[x] + (rng.random(x.size) * self.degree[x]).astype(np.int64)
         y = self.adjacency.indices[pick]
         gap = payoff[y] - payoff[x]
-        most = self.normaliser[pick]
+        most = self.normaliser_with(benefit)[pick]
         chance = np.divide(gap, most, out=np.zeros_like(gap), where=most > 0)
         copy = (gap > 0) & (rng.random(x.size) < chance)
         new[x[copy]] = strategy[y[copy]]
@@ -156,20 +217,16 @@ def public_goods_payoffs(
 
 
 class ImitationRule(DecisionRule):
-    """Copy a better-off random neighbour, with probability proportional to the gap."""
+    """Copy a better-off random neighbour, with probability proportional to the gap.
+
+    A share ``initial_participants`` of the residents (0.5 unless set), at random, start
+    as cooperators.
+    """
 
     name = "imitation"
+    default_initial_participants = 0.5
     _game: PublicGoodsGame | None = None
     _structure: tuple[np.ndarray, np.ndarray] = (np.zeros(0), np.zeros(0))
-
-    def setup(self, model: GovernanceModel) -> None:
-        """A share ``initial_participants`` of the residents, at random, start as cooperators."""
-        residents = model.population.residents
-        n = residents.participating.size
-        start = np.zeros(n, dtype=bool)
-        start[model.rng.permutation(n)[: round(self.params.initial_participants * n)]] = True
-        residents.participating[:] = start
-        residents.participated_last[:] = start
 
     def game(self, model: GovernanceModel) -> PublicGoodsGame:
         """The games on the current tie structure, rebuilt only when that structure changed.
@@ -189,7 +246,16 @@ class ImitationRule(DecisionRule):
             self._structure = (ties.indptr.copy(), ties.indices.copy())
         return self._game
 
+    def benefit(self, model: GovernanceModel, game: PublicGoodsGame) -> np.ndarray | None:
+        """B_x = kappa Delta v_x e_x (k_x + 1); ``None`` when it is 0 for everyone."""
+        scale = self.params.kappa_scale
+        if scale == 0.0:
+            return None
+        benefit = scale * governance_utility(model) * game.cost
+        return benefit if np.any(benefit) else None
+
     def decide(self, model: GovernanceModel) -> np.ndarray:
-        """One synchronous generation of proportional imitation."""
+        """One synchronous generation of proportional imitation, with private benefits."""
         strategy = model.population.residents.participated_last
-        return self.game(model).imitate(strategy, model.rng)
+        game = self.game(model)
+        return game.imitate(strategy, model.rng, self.benefit(model, game))
