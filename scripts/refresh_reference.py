@@ -1,7 +1,7 @@
 """Regenerate the generated parts of the READMEs: the key reference and the glossary.
 
 The key reference of scenarios/README.md comes from the schema (`govsim schema
---markdown`), the glossary and names of README.zh-CN.md from model/text/names.tsv.
+--markdown`), the glossary of README.zh-CN.md and docs/ODD.md from model/text/names.tsv.
 Run after changing a scenario field or a display name:
 ``.venv/bin/python scripts/refresh_reference.py``. tests/test_scenario_files.py and
 tests/test_text.py fail while a README is out of date.
@@ -25,4 +25,5 @@ def refresh(readme: Path, begin: str, end: str, generated: str) -> None:
 
 
 refresh(ROOT / "scenarios" / "README.md", REFERENCE_BEGIN, REFERENCE_END, scenario_reference())
-refresh(ROOT / "README.zh-CN.md", GLOSSARY_BEGIN, GLOSSARY_END, glossary_markdown())
+for page in (ROOT / "README.zh-CN.md", ROOT / "docs" / "ODD.md"):
+    refresh(page, GLOSSARY_BEGIN, GLOSSARY_END, glossary_markdown())

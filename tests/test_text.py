@@ -172,9 +172,10 @@ def test_the_key_reference_names_every_key_in_both_languages_whatever_is_spoken(
         assert scenario_reference() == english  # generated in English, Chinese beside
 
 
-def test_readme_zh_cn_holds_the_glossary_of_names_tsv():
-    text = (REPO / "README.zh-CN.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", ["README.zh-CN.md", "docs/ODD.md"])
+def test_the_docs_hold_the_glossary_of_names_tsv(page: str):
+    text = (REPO / page).read_text(encoding="utf-8")
     embedded = text.split(GLOSSARY_BEGIN, 1)[1].split(GLOSSARY_END, 1)[0].strip()
     assert embedded == glossary_markdown().strip(), (
-        "README.zh-CN.md is out of date: run .venv/bin/python scripts/refresh_reference.py"
+        f"{page} is out of date: run .venv/bin/python scripts/refresh_reference.py"
     )
