@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -223,3 +224,22 @@ def test_baseline_participation_is_plausible():
         for s in range(2)
     ]
     assert 0.10 <= np.mean(rates) <= 0.20
+
+
+def test_mesa_batch_run_stops_at_the_horizon_and_uses_a_scenario_whole():
+    """mesa.batch_run with max_steps far beyond the scenario's steps stops at them."""
+    scenario = Scenario().with_overrides({"population.residents": 300, "steps": 6})
+    results = mesa.batch_run(
+        GovernanceModel,
+        parameters={"scenario": [scenario]},
+        rng=[1, 2],
+        max_steps=1000,
+        number_processes=1,
+        data_collection_period=-1,
+        display_progress=False,
+    )
+    # One row per agent of each run, all at the horizon (week 6, not 1000).
+    assert {row["Step"] for row in results} == {6}
+    assert all(row["scenario"] is scenario for row in results)
+    by_run = {row["RunId"]: row["participation_rate"] for row in results}
+    assert len(by_run) == 2 and by_run[0] != by_run[1]

@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -424,3 +425,21 @@ def test_the_wheel_carries_the_shipped_scenario_files(tmp_path):
     }
     assert shipped <= names, sorted(shipped - names)
     assert "govsim/sim/kernels/ties.py" in names
+
+
+def test_overrides_take_numpy_scalars_as_the_values_they_hold():
+    """EMA Workbench passes np.int64, np.float64 and np.bool_; they are not text."""
+    base = load_scenario(SCENARIOS / "baseline.yaml")
+    changed = base.with_overrides(
+        {
+            "steps": np.int64(8),
+            "mechanisms.rotation.enabled": np.bool_(True),
+            "frictions.admin_burden": np.float64(0.25),
+        }
+    )
+    assert changed.steps == 8 and type(changed.steps) is int
+    assert changed.mechanisms.rotation.enabled is True
+    assert changed.frictions.admin_burden == 0.25
+    # A numpy value out of bounds is still refused, quoted as the number it is.
+    with pytest.raises(ScenarioError, match=r"= 0[^\"]"):
+        base.with_overrides({"steps": np.int64(0)})

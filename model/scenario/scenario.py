@@ -18,6 +18,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, Field, ValidationError, model_validator
 
@@ -103,17 +104,26 @@ class Scenario(Section):
         Args:
             overrides: ``{"frictions.admin_burden": 0.2, "mechanisms.rotation.enabled": False}``.
 
+        Numpy scalars (``np.int64`` from an EMA Workbench IntegerParameter,
+        ``np.bool_``, ``np.float64``) stand for the Python values they hold; YAML files
+        stay strict.
+
         Raises:
             ScenarioError: a path that does not exist, or a value that is not allowed.
         """
         document = self.model_dump(mode="json")
         for path, value in overrides.items():
-            set_dotted(document, path, value)
+            set_dotted(document, path, _python_value(value))
         return validate_document(document)
 
     def to_yaml(self) -> str:
         """The fully resolved scenario as YAML (what a manifest records)."""
         return yaml.safe_dump(self.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
+
+
+def _python_value(value: Any) -> Any:
+    """A numpy scalar as its Python value (np.int64(3) -> 3); anything else as given."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def set_dotted(document: dict[str, Any], path: str, value: Any) -> None:
