@@ -100,42 +100,6 @@ def test_extends_of_a_file_that_is_not_a_scenario_does_not_echo_it(tmp_path):
     assert "hunter2" not in message and "s3cr3t" not in message and "admin" not in message
 
 
-@pytest.mark.parametrize(
-    ("overrides", "words"),
-    [
-        (
-            {
-                "network.generator": "random_regular",
-                "network.mean_degree": 3,
-                "population.residents": 301,
-            },
-            "k * n even",
-        ),
-        (
-            {
-                "network.generator": "barabasi_albert",
-                "network.mean_degree": 40,
-                "population.residents": 20,
-                "population.communities": 2,
-                "population.streets": 1,
-            },
-            "m < population.residents",
-        ),
-    ],
-)
-def test_infeasible_networks_are_refused_by_check_before_any_folder(
-    govsim, tmp_path, overrides, words
-):
-    (tmp_path / "out").mkdir()
-    (tmp_path / "out" / "keep.txt").write_text("mine\n")
-    sets = [arg for key, value in overrides.items() for arg in ("--set", f"{key}={value}")]
-    for verb in (("check",), ("run", "--out", "out", "--steps", "2")):
-        done = govsim(*verb[:1], "baseline", *sets, *verb[1:], cwd=tmp_path)
-        assert done.returncode == 2, done.stderr
-        assert words in done.stderr and "Traceback" not in done.stderr
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["keep.txt"]
-
-
 @pytest.mark.parametrize("name", ["..", ".", "a/b", ".hidden", "../up"])
 def test_names_that_are_paths_are_refused(tmp_path, name):
     with pytest.raises(ScenarioError, match="name"):

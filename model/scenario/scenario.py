@@ -89,31 +89,7 @@ class Scenario(Section):
                 f"population.communities ({self.population.communities}): every street "
                 "holds at least one community"
             )
-        self._network_feasible()
         return self
-
-    def _network_feasible(self) -> None:
-        """The classic generators' own conditions, checked before any folder is touched.
-
-        ``random_regular`` needs k * n even and k < n (k = mean_degree rounded, n =
-        residents); ``barabasi_albert`` adds m = mean_degree / 2 ties per node and needs
-        m < n (networkx's conditions for ``random_regular_graph``, ``barabasi_albert_graph``).
-        """
-        net, n = self.network, self.population.residents
-        k = round(net.mean_degree)
-        if net.generator == "random_regular" and ((k * n) % 2 or k >= n):
-            raise ValueError(
-                f"network.generator 'random_regular' needs a whole network.mean_degree k "
-                f"below population.residents n with k * n even (got k = {k}, n = {n}): "
-                "change one of them"
-            )
-        m = max(1, round(net.mean_degree / 2))
-        if net.generator == "barabasi_albert" and m >= n:
-            raise ValueError(
-                f"network.generator 'barabasi_albert' adds m = mean_degree / 2 ties per "
-                f"resident and needs m < population.residents (got m = {m}, n = {n}): "
-                "lower network.mean_degree"
-            )
 
     # ---- convenience ------------------------------------------------------------
 
