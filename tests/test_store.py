@@ -59,10 +59,11 @@ def test_a_write_that_fails_half_way_leaves_the_old_file_and_no_temp_file(tmp_pa
 # --------------------------------------------------------------------------- folders
 
 
-def test_prepare_creates_a_new_folder_and_writes_nothing_in_it(tmp_path):
+def test_prepare_creates_a_new_folder_and_writes_nothing_in_it_but_its_lock(tmp_path):
     store = RunStore.prepare(tmp_path / "a" / "b")
     assert store.folder.is_dir()
-    assert list(store.folder.iterdir()) == []
+    assert [p.name for p in store.folder.iterdir()] == [".govsim.lock"]
+    store.release()
 
 
 def test_prepare_refuses_files_and_folders_that_are_not_runs(tmp_path):
@@ -162,7 +163,7 @@ def test_starting_over_an_earlier_run_removes_its_results_first(tmp_path, scenar
     again = RunStore.prepare(tmp_path)  # the earlier run's folder is a run folder
     again.start(scenario, [2])
     assert _status(tmp_path) == "running"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", MANIFEST]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".govsim.lock", "figures", MANIFEST]
     assert list((tmp_path / "figures").iterdir()) == []
 
 

@@ -77,6 +77,7 @@ def compare(args: argparse.Namespace) -> int:
     """``govsim compare``: scenarios against a baseline, from stored run folders."""
     from govsim import analysis  # noqa: PLC0415 - pandas and scipy, for this verb only
     from govsim.figures import comparison_figures  # noqa: PLC0415 - matplotlib, likewise
+    from govsim.store.lock import take_folder_lock  # noqa: PLC0415 - with the store
 
     folder = Path(args.out) if args.out else Path("results") / "comparison"
     try:
@@ -90,7 +91,12 @@ def compare(args: argparse.Namespace) -> int:
             correction=args.correction,
         )
         analysis.check_output_folder(folder)  # before the figures take their time
-        analysis.save_comparison(folder, runs, table, comparison_figures(runs, table))
+        # One writer at a time; a second compare into this folder is refused (exit 2).
+        lock = take_folder_lock(folder, "comparison")
+        try:
+            analysis.save_comparison(folder, runs, table, comparison_figures(runs, table))
+        finally:
+            lock.close()
     except analysis.AnalysisError as error:
         print(f"govsim compare: {say('cli.error')}: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

@@ -73,9 +73,10 @@ def dotted_assignment(text: str) -> tuple[str, Any]:
     try:
         value = read_value(raw) if raw.strip() else None
     except yaml.YAMLError as error:
-        problem = getattr(error, "problem", None) or "not valid YAML"
+        problem = getattr(error, "problem", None) or str(error) or "not valid YAML"
+        shown = raw if len(raw) <= 80 else f"{raw[:60]}... ({len(raw):,} characters)"
         raise argparse.ArgumentTypeError(
-            f"the value of '{key}' ({raw!r}) is not a YAML value: {problem}; quote "
+            f"the value of '{key}' ({shown!r}) is not a YAML value: {problem}; quote "
             "text that contains ':' or '#'"
         ) from None
     return key, value

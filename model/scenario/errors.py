@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from govsim.scenario.allowed import allowed_values, pattern_words
 from govsim.scenario.paths import field_at, is_section, section_keys
-from govsim.scenario.values import shown
+from govsim.scenario.values import shown, yaml11_hint
 from govsim.text import display_name, language, say
 
 __all__ = ["PYDANTIC_MESSAGES", "Origins", "ScenarioError", "format_validation_error"]
@@ -143,6 +143,9 @@ def _explained(root: type[BaseModel], path: str, item: Mapping[str, Any]) -> str
         keys = ", ".join(sorted(info.annotation.model_fields))
         return say("error.section", path=path, keys=keys)
     allowed = allowed_values(info.annotation, info.metadata)
+    kind = yaml11_hint(item.get("input"))
+    if kind:  # yes / 0x10 / 1:10: text in YAML 1.2, though YAML 1.1 read it otherwise
+        message += say(f"error.yaml11_{kind}", value=item["input"])
     return say("error.allowed", message=message, allowed=allowed)
 
 

@@ -5,16 +5,17 @@ overrides, validated into a Scenario), ``read_yaml`` (one YAML mapping and the l
 of every dotted key), ``resolve_document`` (a file and its ancestors merged, with
 where each key was set) and ``read_value`` (one ``--set`` value, read as files are).
 
-Files are read with a safe loader (no Python objects) that refuses aliases
-("billion laughs"), duplicate keys and non-plain keys, and reads ``1e3`` as a number
-as YAML 1.2 does. Every problem is a ``ScenarioError`` naming the file and line.
+Files are read by the one guarded reader (``govsim.scenario.reader``: regular files
+only, a size cap, YAML 1.2 core types, no aliases or tags, bounded nesting), which
+also refuses duplicate keys and non-plain keys here. Every problem is a
+``ScenarioError`` naming the file and line.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib.resources
-import re
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from typing import Any
 import yaml
 
 from govsim.scenario.errors import ScenarioError
-from govsim.scenario.paths import deep_merge
+from govsim.scenario.paths import deep_merge, section_keys
+from govsim.scenario.reader import MAX_VALUE_CHARS, Yaml12Loader, load_yaml_text, read_guarded_text
 from govsim.scenario.scenario import Scenario, set_dotted, validate_document
 from govsim.scenario.values import plain
 
@@ -37,44 +39,24 @@ __all__ = [
 ]
 
 
-class _ScenarioLoader(yaml.SafeLoader):
-    """Safe YAML loader that also reads ``1e3`` as a number, as YAML 1.2 does.
-
-    PyYAML follows YAML 1.1, where a float needs a dot (``1.0e3``) and ``1e3`` is text:
-    with strict types, a budget of ``1e3`` would then be an error.
-    """
-
-
-_ScenarioLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
-)
+class _ScenarioLoader(Yaml12Loader):
+    """The guarded YAML 1.2 loader (``govsim.scenario.reader``), as scenario files use it."""
 
 
 def read_value(text: str) -> Any:
-    """One YAML value (a ``--set`` value), read as scenario files are read."""
-    return yaml.load(text, Loader=_ScenarioLoader)  # a SafeLoader: no Python objects
+    """One YAML value (a ``--set`` value), read as scenario files are read.
+
+    Raises:
+        yaml.YAMLError: not YAML, an alias or tag, nested too deeply, or longer than
+            ``MAX_VALUE_CHARS`` (all bounded: a hostile value is one error at once).
+    """
+    if len(text) > MAX_VALUE_CHARS:
+        raise yaml.YAMLError(f"longer than {MAX_VALUE_CHARS:,} characters")
+    return plain(load_yaml_text(text, _ScenarioLoader))
 
 
 class _LineLoader(_ScenarioLoader):
-    """Safe YAML loader (no Python objects) that remembers the line of every key.
-
-    Aliases (``*name``) are refused: ``extends`` shares settings between files, and a
-    few nested aliases expand exponentially ("billion laughs").
-    """
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        """Compose the next node, refusing aliases."""
-        if self.check_event(yaml.AliasEvent):
-            raise yaml.composer.ComposerError(
-                None,
-                None,
-                "YAML aliases (*name) are not allowed in scenario files; use 'extends' "
-                "to share settings",
-                self.peek_event().start_mark,
-            )
-        return super().compose_node(parent, index)
+    """The scenario loader that remembers the line of every key."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
@@ -132,7 +114,10 @@ def locate(path: str | Path) -> Path:
     reports it missing.
     """
     given = Path(path)
-    if given.exists():
+    try:
+        if given.exists() or given.is_symlink():
+            return given
+    except OSError:  # a path too long: the reader reports it as bad input
         return given
     folder = shipped_folder()
     if folder is None or given.is_absolute() or ".." in given.parts:
@@ -146,24 +131,13 @@ def locate(path: str | Path) -> Path:
 def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     """Read one YAML mapping safely; return it with the line of every dotted key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_guarded_text(path)
     except FileNotFoundError:
         shipped = shipped_folder()
         hint = f" (nor a shipped scenario of that name, in {shipped})" if shipped else ""
         raise ScenarioError(f"file not found{hint}.", source=str(path)) from None
-    except IsADirectoryError:
-        raise ScenarioError("is a folder, not a scenario file.", source=str(path)) from None
-    except UnicodeDecodeError as error:
-        line = error.object[: error.start].count(b"\n") + 1
-        raise ScenarioError(
-            f"line {line}: not UTF-8 text (byte 0x{error.object[error.start]:02x}); save the "
-            "file as UTF-8.",
-            source=str(path),
-        ) from None
-    except OSError as error:
-        raise ScenarioError(f"cannot be read: {error}.", source=str(path)) from None
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # _LineLoader is a SafeLoader
+        data = load_yaml_text(text, _LineLoader)  # a guarded SafeLoader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -192,6 +166,33 @@ def read_yaml(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
     return plain(data), lines
 
 
+def _resolved(path: Path) -> Path:
+    """The absolute, resolved path; a symlink loop or over-long path stays as given.
+
+    The reader then reports it as bad input (``read_guarded_text``).
+    """
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return Path(os.path.abspath(path))
+
+
+def _read_parent(path: Path) -> tuple[dict[str, Any], dict[str, int]]:
+    """A file reached through ``extends``, refused without an echo if it is no scenario.
+
+    A parent such as ``extends: /etc/shadow`` is said not to be a scenario; its keys and
+    values, which may be another program's secrets, are never shown.
+    """
+    document, lines = read_yaml(path)
+    if not set(document) <= set(section_keys(Scenario, "")):
+        raise ScenarioError(
+            "is not a scenario file (its top-level keys are not scenario keys); "
+            "'extends' must name a scenario file.",
+            source=str(path),
+        )
+    return document, lines
+
+
 #: The longest chain of ``extends`` a scenario may have (far beyond any real use).
 MAX_EXTENDS_DEPTH = 32
 
@@ -206,7 +207,7 @@ def resolve_document(
         (the child's keys win, as its values do).
     """
     path = Path(path)
-    resolved = path.resolve()
+    resolved = _resolved(path)
     if len(_chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(
             f"'extends' chain longer than {MAX_EXTENDS_DEPTH} files (starting at "
@@ -218,7 +219,7 @@ def resolve_document(
         raise ScenarioError(
             f"'extends' cycle: {cycle}. A scenario cannot extend itself.", source=str(path)
         )
-    document, lines = read_yaml(path)
+    document, lines = _read_parent(path) if _chain else read_yaml(path)
     located = {key: (path, line) for key, line in lines.items() if key != "extends"}
     parent_name = document.pop("extends", None)
     if parent_name is None:
@@ -229,7 +230,7 @@ def resolve_document(
             f"scenario file, got {parent_name!r}.",
             source=str(path),
         )
-    parent_path = (path.parent / parent_name).resolve()
+    parent_path = _resolved(path.parent / parent_name)
     if not parent_path.is_file():
         problem = (
             "is a folder, not a file"

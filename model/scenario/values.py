@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["finite_or_none", "plain", "shown"]
+__all__ = ["finite_or_none", "plain", "shown", "yaml11_hint"]
 
 
 def plain(value: Any) -> Any:
@@ -51,3 +52,23 @@ def finite_or_none(value: Any) -> float | None:
     """``value`` as a float, or None where it is not finite (JSON has no NaN)."""
     number = float(value)
     return number if math.isfinite(number) else None
+
+
+_YAML11_BOOL = re.compile(r"^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF|y|Y|n|N)$")
+_YAML11_NUMBER = re.compile(
+    r"^[-+]?(?:0[xX][0-9a-fA-F_]+|0[oObB]?[0-7_]+|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?"
+    r"|[0-9][0-9_]*_[0-9_]*(?:\.[0-9_]*)?)$"
+)
+
+
+def yaml11_hint(value: Any) -> str:
+    """What YAML 1.1 would have read a text value as: 'boolean', 'number' or '' (neither).
+
+    ``yes``/``on``/``n`` were booleans and ``0x10``, ``0o17``, ``1:10`` (base 60, 70) and
+    ``1_000`` numbers in YAML 1.1; in YAML 1.2, which govsim reads, they are text.
+    """
+    if not isinstance(value, str):
+        return ""
+    if _YAML11_BOOL.match(value.strip()):
+        return "boolean"
+    return "number" if _YAML11_NUMBER.match(value.strip()) else ""

@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import IO, Any, ClassVar
 
 import pandas as pd
 
@@ -43,6 +43,7 @@ from govsim.runs import (
 from govsim.scenario import Scenario
 from govsim.store.files import TEMP_SUFFIX, remove_temp_files
 from govsim.store.folder import FigureLike, OutputError, ResultFolder
+from govsim.store.lock import LOCK_FILE, take_folder_lock
 from govsim.store.provenance import git_state, machine, now, versions
 
 __all__ = ["FORMAT", "MANIFEST", "TABLES", "RunFigures", "RunRecord", "RunStore", "run_scenario"]
@@ -62,6 +63,8 @@ class RunStore(ResultFolder):
 
     MANIFEST: ClassVar[str] = MANIFEST
     KIND: ClassVar[str] = "run"
+    LEFTOVER_FILES: ClassVar[tuple[str, ...]] = (LOCK_FILE,)
+    lock: IO[bytes] | None = None
     INTERRUPTED: ClassVar[str] = "interrupted (Ctrl-C or SIGTERM) before completion"
 
     @classmethod
@@ -89,7 +92,10 @@ class RunStore(ResultFolder):
             os.unlink(probe)
         except OSError as error:
             raise cls._cannot_write(folder, error) from None
-        return cls(folder)
+        store = cls(folder)
+        # One writer at a time: held for the life of the store (the process, for the CLI).
+        store.lock = take_folder_lock(folder, "run")
+        return store
 
     def start(
         self,
@@ -154,6 +160,13 @@ class RunStore(ResultFolder):
         if error is not None:
             self.manifest["error"] = error
         self.write_manifest()
+        self.release()
+
+    def release(self) -> None:
+        """Release the folder's lock (the run is over: another writer may start)."""
+        if self.lock is not None:
+            self.lock.close()  # closing the file releases its flock
+            self.lock = None
 
 
 @dataclass

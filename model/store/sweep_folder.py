@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
-import platform
 import time
 from pathlib import Path
 from typing import IO, Any, ClassVar
@@ -38,13 +36,9 @@ import pyarrow.parquet as pq
 
 from govsim.store.files import atomic_write, remove_temp_files
 from govsim.store.folder import FIGURES, OutputError, ResultFolder
+from govsim.store.lock import take_folder_lock
 from govsim.store.provenance import git_state, machine, now, versions
 from govsim.store.run_folder import MANIFEST
-
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: no advisory locks
-    fcntl = None
 
 __all__ = [
     "SHARDS",
@@ -119,11 +113,9 @@ class SweepStore(ResultFolder):
         try:
             (folder / SHARDS).mkdir(parents=True, exist_ok=True)
             (folder / FIGURES).mkdir(exist_ok=True)
-            lock = open(folder / _LOCK, "a+b")  # noqa: SIM115 - held until close()
         except OSError as error:
             raise cls._cannot_write(folder, error) from None
-        _take_lock(lock, folder)
-        return cls(folder, lock)
+        return cls(folder, take_folder_lock(folder, "sweep", _LOCK))
 
     def close(self) -> None:
         """Release the folder's lock."""
@@ -224,23 +216,3 @@ def read_shard_runs(path: Path) -> list[dict[str, Any]]:
 def shard_paths(folder: str | Path) -> list[Path]:
     """The shards of a sweep folder, sorted by name (temp files of killed tasks excluded)."""
     return sorted(Path(folder, SHARDS).glob("shard-*.parquet"))
-
-
-def _take_lock(lock: IO[bytes], folder: Path) -> None:
-    """Hold an exclusive lock on the folder, or say who holds it."""
-    if fcntl is None:  # pragma: no cover - no advisory locks: one writer is the user's job
-        return
-    try:
-        fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        lock.seek(0)
-        holder = lock.read().decode("utf-8", "replace").strip() or "another process"
-        lock.close()
-        raise OutputError(
-            f"output folder '{folder}' is being written by another govsim sweep "
-            f"({holder}). Wait for it to finish, or choose another folder with --out."
-        ) from None
-    lock.seek(0)
-    lock.truncate()
-    lock.write(f"pid {os.getpid()} on {platform.node()}".encode())
-    lock.flush()

@@ -59,8 +59,10 @@ class SweepSpec(BaseModel):
     name: str = Field(
         min_length=1,
         max_length=200,
-        pattern=r"^[A-Za-z0-9_.\-]+$",
-        description="Sweep name; also the default results folder (results/<name>/).",
+        # Not a path: no separators, no '.' or '..', no hidden folder (leading dot).
+        pattern=r"^[A-Za-z0-9_\-][A-Za-z0-9_.\-]*$",
+        description="Sweep name; also the default results folder (results/<name>/); "
+        "letters, digits, '_', '.' and '-', not starting with '.'.",
     )
     description: str = Field("", max_length=20_000, description="Free text.")
     scenario: str = Field(

@@ -62,6 +62,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "error.allowed": ("{message}; allowed: {allowed}", "{message}；允许：{allowed}"),
     "error.set_at": (" (set at: {where})", "（设置位置：{where}）"),
+    "error.yaml11_boolean": (
+        " ('{value}' is text: govsim reads YAML 1.2, where only true and false are booleans)",
+        "（'{value}' 是文本：govsim 按 YAML 1.2 读取，只有 true 和 false 是布尔值）",
+    ),
+    "error.yaml11_number": (
+        " ('{value}' is text: govsim reads YAML 1.2, where numbers are written in decimal, "
+        "e.g. 16 or 0.5, without ':' or '_')",
+        "（'{value}' 是文本：govsim 按 YAML 1.2 读取，"
+        "数字须写成十进制，如 16 或 0.5，不含 ':' 或 '_'）",
+    ),
     # ---- what a scenario field allows (model/scenario/allowed.py)
     "allowed.range": ("{low} to {high}", "{low} 至 {high}"),
     "allowed.characters": ("{low} to {high} characters", "{low} 至 {high} 个字符"),

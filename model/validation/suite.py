@@ -17,6 +17,7 @@ from tqdm.auto import tqdm
 
 from govsim import store
 from govsim.runs import executor_for
+from govsim.store.lock import take_folder_lock
 from govsim.validation.checks import DockingResults, acceptance_checks
 from govsim.validation.plans import (
     FULL,
@@ -115,8 +116,9 @@ def run_validation(
     plan = QUICK if quick else FULL
     if workers is None:
         workers = 1 if quick else (os.cpu_count() or 1)
-    results = run_docking(plan, workers=workers, progress=progress)
-    write_report(results, folder)
+    with take_folder_lock(folder, "validation"):  # one writer at a time, pid in the refusal
+        results = run_docking(plan, workers=workers, progress=progress)
+        write_report(results, folder)
     print(verdict(results, folder))
     return 0 if results.passed else 1
 
