@@ -7,19 +7,81 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
 
 from govsim import GovernanceModel, Scenario, load_scenario
+from govsim.scenario import MECHANISM_NAMES
 from govsim.sim.issues import community_budget
 
 ROOT = Path(__file__).resolve().parents[1] / "scenarios"
-PRESETS = sorted((ROOT / "comparative").glob("*.yaml"))
+COMMON = ROOT / "comparative" / "common_community.yaml"
+PRESETS = sorted(p for p in (ROOT / "comparative").glob("*.yaml") if p != COMMON)
 COUNTERMEASURES = sorted((ROOT / "countermeasures").glob("*.yaml"))
 
 
 def test_there_is_a_preset_for_every_model_the_thesis_compares():
     names = {path.stem for path in PRESETS}
     assert names == {"beijing", "shanghai", "qingdao", "singapore", "japan", "united_states"}
+
+
+#: What a comparative preset must state in its own file, on or off: every innovation
+#: (and the comparative household duty), the four frictions and the linkage's levels.
+STATED = (
+    *(f"mechanisms.{name}.enabled" for name in (*MECHANISM_NAMES, "household_duty")),
+    *(f"frictions.{name}" for name in ("admin_burden", "budget", "dues", "capacity_drift")),
+    *(
+        f"frictions.linkage.{name}"
+        for name in (
+            "escalation_age",
+            "answer_probability",
+            "response_delay",
+            "district_answer_probability",
+            "district_delay",
+        )
+    ),
+)
+
+
+def left_to_a_parent(path: Path) -> list[str]:
+    """The settings of ``STATED`` that the file itself does not write (its parent decides)."""
+    own = yaml.safe_load(path.read_text(encoding="utf-8"))
+    missing = []
+    for dotted in STATED:
+        node = own
+        for key in dotted.split("."):
+            node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            missing.append(dotted)
+    return missing
+
+
+@pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
+def test_presets_state_every_innovation_and_friction_in_their_own_file(path):
+    assert left_to_a_parent(path) == []
+
+
+def test_a_preset_that_leaves_an_innovation_to_its_parent_is_caught(tmp_path):
+    text = (ROOT / "comparative" / "beijing.yaml").read_text(encoding="utf-8")
+    text = text.replace("extends: common_community.yaml", f"extends: {COMMON.as_posix()}")
+    complete = tmp_path / "complete.yaml"
+    complete.write_text(text, encoding="utf-8")
+    assert left_to_a_parent(complete) == []
+    omitted = tmp_path / "omitted.yaml"
+    omitted.write_text(text.replace("  rotation:\n    enabled: true\n", ""), encoding="utf-8")
+    assert left_to_a_parent(omitted) == ["mechanisms.rotation.enabled"]
+    # ... and the omission matters: the common community leaves it off, not on
+    assert load_scenario(complete).mechanisms.rotation.enabled
+    assert not load_scenario(omitted).mechanisms.rotation.enabled
+    no_dues = tmp_path / "no_dues.yaml"
+    no_dues.write_text(text.replace("  dues: 0.0\n", ""), encoding="utf-8")
+    assert left_to_a_parent(no_dues) == ["frictions.dues"]
+
+
+def test_the_common_community_enables_no_innovation():
+    common = load_scenario(COMMON)
+    for name in (*MECHANISM_NAMES, "household_duty"):
+        assert not getattr(common.mechanisms, name).enabled, name
 
 
 @pytest.mark.parametrize("path", PRESETS, ids=lambda p: p.stem)
