@@ -10,8 +10,9 @@ import stat
 import pandas as pd
 import pytest
 
-from govsim import Scenario
+from govsim import Scenario, load_scenario
 from govsim.runs import replicate_seeds
+from govsim.sim.observation import OBSERVABLES
 from govsim.store import (
     MANIFEST,
     TABLES,
@@ -20,7 +21,10 @@ from govsim.store import (
     atomic_write,
     read_manifest,
     read_timeseries,
+    run_scenario,
 )
+
+from conftest import SCENARIOS
 
 
 def _temp_files(folder):
@@ -181,3 +185,21 @@ def test_the_manifest_is_plain_json_with_the_git_commit_when_there_is_one(tmp_pa
     manifest = json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8"))
     git = manifest["git"]
     assert git is None or (len(git["commit"]) == 40 and isinstance(git["dirty"], bool))
+
+
+def test_a_run_folder_holds_the_survey_observables_of_every_replicate(tmp_path):
+    """observables.csv: one row per replicate and observable, the values a survey reads."""
+    scenario = load_scenario(SCENARIOS / "one_core_multiple.yaml").with_overrides(
+        {"population.residents": 300, "steps": 60, "replications": 2}
+    )
+    record = run_scenario(scenario, tmp_path / "run", progress=False, figures=None)
+    table = pd.read_csv(record.folder / "observables.csv")
+    assert set(table["observable"]) == set(OBSERVABLES)
+    assert sorted(table["replicate"].unique()) == [0, 1]
+    wide = table.pivot(index="replicate", columns="observable", values="value")
+    assert ((wide >= 0) & (wide <= 1)).all().all()
+    # A household that took part in the last 13 weeks took part in the last 52.
+    assert (wide["took_part_52w"] >= wide["took_part_13w"]).all()
+    # The participating core is a minority of households, not everyone.
+    assert (wide["took_part_52w"] < 1).all()
+    assert (wide["took_part_52w_party"] > wide["took_part_52w_nonparty"]).all()

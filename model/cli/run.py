@@ -38,6 +38,7 @@ def add_parser(verbs: Any) -> None:
         help="run a scenario's replicates and write a run folder",
         description="Run the replicates of a scenario file and write results/<name>/ "
         "(or --out): manifest.json, timeseries.parquet, summary.csv, scorecard.csv, "
+        "observables.csv (the survey observables, docs/ODD.md 7.14), "
         "figures/. Replicate seeds are spawned from the scenario seed (numpy "
         "SeedSequence) and recorded in the manifest.",
     )

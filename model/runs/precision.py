@@ -126,6 +126,7 @@ def _replicates_between(scenario: Scenario, done: int, count: int, **run: Any) -
     return Replicates(
         batch.timeseries.assign(replicate=batch.timeseries["replicate"] + done),
         batch.scorecards.assign(replicate=batch.scorecards["replicate"] + done),
+        batch.observables.assign(replicate=batch.observables["replicate"] + done),
     )
 
 
@@ -134,6 +135,7 @@ def _joined(batches: Sequence[Replicates]) -> Replicates:
     return Replicates(
         pd.concat([batch.timeseries for batch in batches], ignore_index=True),
         pd.concat([batch.scorecards for batch in batches], ignore_index=True),
+        pd.concat([batch.observables for batch in batches], ignore_index=True),
     )
 
 

@@ -15,7 +15,7 @@ without touching how one replicate is computed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 import pandas as pd
@@ -23,6 +23,7 @@ import pandas as pd
 from govsim.scenario import Scenario
 from govsim.sim.governance import GovernanceModel
 from govsim.sim.network import build_graph
+from govsim.sim.observation import compute_observables
 
 __all__ = [
     "ALL_COMMUNITIES",
@@ -52,12 +53,13 @@ class Replicate:
 
 @dataclass(frozen=True)
 class ReplicateResult:
-    """What one replicate gives back: its tidy time series and end-of-run scorecard."""
+    """What one replicate gives back: time series, scorecard and survey observables."""
 
     replicate: int
     seed: int
     timeseries: pd.DataFrame
     scorecard: dict[str, float]
+    observables: dict[str, float] = field(default_factory=dict)
 
 
 def simulate(task: Replicate) -> ReplicateResult:
@@ -84,7 +86,9 @@ def simulate(task: Replicate) -> ReplicateResult:
     frame = frame.astype(
         {"replicate": "int64", "seed": "int64", "step": "int64", "community": "int64"}
     )
-    return ReplicateResult(task.replicate, task.seed, frame, model.scorecard())
+    return ReplicateResult(
+        task.replicate, task.seed, frame, model.scorecard(), compute_observables(model)
+    )
 
 
 def interruption_behind(error: BaseException) -> KeyboardInterrupt | None:

@@ -8,7 +8,7 @@ same numbers for any number of workers).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -29,10 +29,14 @@ class Replicates:
             step, then one column per metric (``govsim.sim.metrics.METRICS``).
         scorecards: one row per replicate: scenario, replicate, seed, then the
             scorecard's objectives and components (``govsim.sim.metrics.scorecard``).
+        observables: tidy, one row per (replicate, observable): scenario, replicate,
+            seed, observable, value: what a survey at the end of the run would measure
+            (``govsim.sim.observation.OBSERVABLES``; observables.csv).
     """
 
     timeseries: pd.DataFrame
     scorecards: pd.DataFrame
+    observables: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 def run_replicates(
@@ -85,4 +89,18 @@ def _gather(name: str, results: Iterable[ReplicateResult]) -> Replicates:
             for r in ordered
         ]
     ).astype({"replicate": "int64", "seed": "int64"})
-    return Replicates(timeseries, scorecards)
+    observables = pd.DataFrame(
+        [
+            {
+                "scenario": name,
+                "replicate": r.replicate,
+                "seed": r.seed,
+                "observable": observable,
+                "value": value,
+            }
+            for r in ordered
+            for observable, value in r.observables.items()
+        ],
+        columns=["scenario", "replicate", "seed", "observable", "value"],
+    ).astype({"replicate": "int64", "seed": "int64", "value": "float64"})
+    return Replicates(timeseries, scorecards, observables)

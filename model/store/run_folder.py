@@ -9,6 +9,7 @@ A run folder holds::
     manifest.json       resolved scenario, seeds, versions, git commit, times, status
     timeseries.parquet  tidy: scenario, replicate, seed, step, one column per metric
     scorecard.csv       one row per replicate: the five objectives and their components
+    observables.csv     one row per replicate and survey observable (ODD 7.14): value
     summary.csv         per metric at the final step: n, mean, sd, 95% CI over replicates
     figures/*.png       what the caller's ``figures`` draws (the CLI: time series with
                         95% bands, and the community network)
@@ -50,7 +51,7 @@ __all__ = ["FORMAT", "MANIFEST", "TABLES", "RunFigures", "RunRecord", "RunStore"
 
 MANIFEST = "manifest.json"
 #: The data files of a run, written between the two manifests.
-TABLES = ("timeseries.parquet", "scorecard.csv", "summary.csv")
+TABLES = ("timeseries.parquet", "scorecard.csv", "observables.csv", "summary.csv")
 FORMAT = "govsim-run/1"
 
 #: What draws a run's figures: (results, scenario, seeds) -> {file name: figure}, e.g.
@@ -226,6 +227,7 @@ def run_scenario(
         summary = summarise(results)
         run_store.write_table("timeseries.parquet", results.timeseries)
         run_store.write_table("scorecard.csv", results.scorecards)
+        run_store.write_table("observables.csv", results.observables)
         run_store.write_table("summary.csv", summary)
         drawn = figures(results, scenario, seeds) if figures is not None else {}
         paths = [run_store.write_figure(name, figure) for name, figure in drawn.items()]

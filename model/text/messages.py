@@ -115,9 +115,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run.one_replicate": ("(1 replicate)", "（仅 1 次重复）"),
     "run.written": (
         "written: {folder}/ (manifest.json, timeseries.parquet, summary.csv, scorecard.csv, "
-        "figures/)",
+        "observables.csv, figures/)",
         "已写入：{folder}/（manifest.json、timeseries.parquet、summary.csv、scorecard.csv、"
-        "figures/）",
+        "observables.csv、figures/）",
     ),
     # ---- govsim compare
     "compare.written": (
