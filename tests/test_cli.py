@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from govsim import GovernanceModel, load_scenario
+from govsim import __version__ as govsim_version
 from govsim import cli as cli_module
 from govsim.figures import run_figures
 from govsim.runs import replicate_seeds
@@ -395,3 +396,16 @@ def test_a_missing_optional_module_is_an_internal_error(monkeypatch, capsys):
 def test_schema_markdown_is_the_key_reference(capsys):
     assert cli_module.main(["schema", "--markdown"]) == 0
     assert capsys.readouterr().out == scenario_reference()
+
+
+def test_version_prints_the_package_version(govsim):
+    done = govsim("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"govsim {govsim_version}"
+
+
+@pytest.mark.parametrize("verb", ["run", "compare", "sweep", "check", "validate"])
+def test_help_texts_print_percent_signs_as_meant(govsim, verb):
+    """argparse formats help= strings but not descriptions: no '%%' may reach the user."""
+    done = govsim(verb, "--help")
+    assert done.returncode == 0 and "%%" not in done.stdout

@@ -23,8 +23,8 @@ def add_parser(verbs: Any) -> None:
         "compare",
         help="compare stored runs against a baseline",
         description="Compare completed run folders against a baseline, metric by metric: "
-        "mean, sd and 95%% CI of each scenario at the final week and over the last K "
-        "weeks; the difference to the baseline (Welch 95%% CI), Hedges' g (95%% CI), "
+        "mean, sd and 95% CI of each scenario at the final week and over the last K "
+        "weeks; the difference to the baseline (Welch 95% CI), Hedges' g (95% CI), "
         "Welch's t-test or Mann-Whitney (Welch when both samples pass Shapiro-Wilk), "
         "p-values corrected over all comparisons (Holm, or Benjamini-Hochberg), and the "
         "replications needed where scenarios cannot be told apart. Tests use each "

@@ -32,6 +32,7 @@ from govsim.text import (
     say,
     set_language,
 )
+from govsim.version import __version__
 
 __all__ = ["VERBS", "Terminated", "build_parser", "main"]
 
@@ -59,6 +60,7 @@ def build_parser() -> Parser:
         epilog="Exit codes: 0 ok, 1 internal error (GOVSIM_DEBUG=1 shows the traceback), "
         "2 bad input, 130/143 interrupted.",
     )
+    parser.add_argument("--version", action="version", version=f"govsim {__version__}")
     verbs = parser.add_subparsers(dest="verb", metavar="VERB", required=True, parser_class=Parser)
     for verb in VERBS:
         verb.add_parser(verbs)
