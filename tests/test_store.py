@@ -203,3 +203,20 @@ def test_a_run_folder_holds_the_survey_observables_of_every_replicate(tmp_path):
     # The participating core is a minority of households, not everyone.
     assert (wide["took_part_52w"] < 1).all()
     assert (wide["took_part_52w_party"] > wide["took_part_52w_nonparty"]).all()
+
+
+def test_the_manifest_says_whether_a_run_has_settled_or_still_trends(tmp_path):
+    """Without a warm-up the start-up transient shows as a trend; after one it does not."""
+    base = load_scenario(SCENARIOS / "baseline.yaml").with_overrides(
+        {"population.residents": 400, "replications": 3}
+    )
+    cold = run_scenario(
+        base.with_overrides({"steps": 30, "warmup": 0}), tmp_path / "cold", progress=False
+    )
+    warm = run_scenario(base.with_overrides({"steps": 60}), tmp_path / "warm", progress=False)
+    cold_trend = read_manifest(cold.folder)["trend"]
+    warm_trend = read_manifest(warm.folder)["trend"]
+    assert cold_trend["weeks"] == 30 and warm_trend["weeks"] == 52
+    assert "participation_rate" in cold_trend["trending"]
+    assert warm_trend["trending"] == []
+    assert list(cold.trend.index) == list(cold_trend["drift"])

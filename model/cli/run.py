@@ -203,4 +203,13 @@ def _summary_table(record: RunRecord) -> str:
         illustrative=say("illustrative"),
     )
     written = say("run.written", folder=record.folder)
-    return "\n".join([head, *format_table(rows, "<><"), written])
+    return "\n".join([head, *format_table(rows, "<><"), _trend_line(record), written])
+
+
+def _trend_line(record: RunRecord) -> str:
+    """Whether the main metrics have settled over the trend window, in one line."""
+    weeks = record.trend.attrs["weeks"]
+    trending = [display_name(m) for m in record.trend.index if record.trend.loc[m, "trending"]]
+    if not trending:
+        return say("run.settled", weeks=weeks)
+    return say("run.trending", weeks=weeks, metrics=", ".join(trending))

@@ -34,6 +34,7 @@ from typing import IO, Any, ClassVar
 import pandas as pd
 
 from govsim.runs import (
+    ALL_COMMUNITIES,
     PrecisionTarget,
     Replicates,
     replicate_seeds,
@@ -41,7 +42,9 @@ from govsim.runs import (
     run_replicates,
     summarise,
 )
+from govsim.runs.trend import window_trend
 from govsim.scenario import Scenario
+from govsim.sim.metrics import MAIN_METRICS
 from govsim.store.files import TEMP_SUFFIX, remove_temp_files
 from govsim.store.folder import FigureLike, OutputError, ResultFolder
 from govsim.store.lock import LOCK_FILE, take_folder_lock
@@ -179,6 +182,9 @@ class RunRecord:
     seeds: list[int]
     summary: pd.DataFrame
     figures: list[Path] = field(default_factory=list)
+    #: Per main metric: drift over the trend window and whether it still trends
+    #: (``govsim.runs.trend.window_trend``); the manifest's ``trend`` records it.
+    trend: pd.DataFrame | None = None
 
 
 def run_scenario(
@@ -225,6 +231,8 @@ def run_scenario(
                 run_store, scenario, until_ci, workers=workers, progress=progress
             )
         summary = summarise(results)
+        trend = _trend(results, scenario)
+        run_store.manifest["trend"] = _trend_record(trend)
         run_store.write_table("timeseries.parquet", results.timeseries)
         run_store.write_table("scorecard.csv", results.scorecards)
         run_store.write_table("observables.csv", results.observables)
@@ -232,7 +240,37 @@ def run_scenario(
         drawn = figures(results, scenario, seeds) if figures is not None else {}
         paths = [run_store.write_figure(name, figure) for name, figure in drawn.items()]
         run_store.complete()
-    return RunRecord(run_store.folder, scenario, seeds, summary, paths)
+    return RunRecord(run_store.folder, scenario, seeds, summary, paths, trend)
+
+
+#: Weeks over which a run is tested for a remaining trend: one year, whole activity,
+#: meeting, assessment and term cycles (docs/ODD.md section 9).
+TREND_WEEKS = 52
+
+
+def _trend(results: Replicates, scenario: Scenario) -> pd.DataFrame:
+    """The main metrics' drift over the last ``TREND_WEEKS`` reported weeks."""
+    series = results.timeseries
+    if "community" in series.columns:
+        series = series[series["community"] == ALL_COMMUNITIES]
+    weeks = min(TREND_WEEKS, scenario.steps)
+    trend = window_trend(series, MAIN_METRICS, weeks)
+    trend.attrs["weeks"] = weeks
+    return trend
+
+
+def _trend_record(trend: pd.DataFrame) -> dict[str, Any]:
+    """The manifest's ``trend``: the window, the rule, and each metric's drift."""
+    return {
+        "weeks": trend.attrs["weeks"],
+        "rule": "OLS drift over the window, 95% CI over replicates excludes 0 and "
+        "exceeds max(0.01, 5% of the level) (govsim.runs.trend)",
+        "trending": [metric for metric in trend.index if bool(trend.loc[metric, "trending"])],
+        "drift": {
+            metric: None if pd.isna(row["drift"]) else round(float(row["drift"]), 6)
+            for metric, row in trend.iterrows()
+        },
+    }
 
 
 def _until_precise(

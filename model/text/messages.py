@@ -112,6 +112,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name}：第 {week} 周，{replicates}的均值与 95% 置信区间（{illustrative}）",
     ),
     "run.objective": ("objective: {name}", "目标：{name}"),
+    "run.settled": (
+        "settled: no main metric drifts over the last {weeks} weeks",
+        "已稳定：最后 {weeks} 周内没有主要指标出现漂移",
+    ),
+    "run.trending": (
+        "still trending over the last {weeks} weeks ({metrics}): the summary describes a "
+        "transient; lengthen the warm-up (warmup) or read it as such",
+        "最后 {weeks} 周内仍有趋势（{metrics}）：摘要描述的是过渡状态；请延长预热期（warmup），"
+        "或按过渡状态解读",
+    ),
     "run.one_replicate": ("(1 replicate)", "（仅 1 次重复）"),
     "run.written": (
         "written: {folder}/ (manifest.json, timeseries.parquet, summary.csv, scorecard.csv, "
